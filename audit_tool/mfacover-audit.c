@@ -1,0 +1,275 @@
+/*
+ * mfacover-audit - prove that every admin access path of a host needs a
+ * second factor.  This is the command line only: options, output and exit
+ * status.  The work is done by libmfacover (pam_services.h, audit_report.h).
+ *
+ * Exit status: 0 every admin path covered, 1 gaps, 2 could not audit or
+ * not determined (this version always ends there), 64 bad command line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit_report.h"
+#include "mfa_err.h"
+#include "mfa_version.h"
+#include "pam_services.h"
+
+#define PROG "mfacover-audit"
+#define MAX_LIST 64
+
+enum format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+};
+
+struct cli {
+	const char *root;
+	enum format format;
+	const char *output;
+	const char *admin_groups[MAX_LIST];
+	size_t nadmin_groups;
+	const char *mfa_modules[MAX_LIST];
+	size_t nmfa_modules;
+};
+
+static const char usage_line[] =
+	"usage: " PROG " [--root DIR] [--format text|json] [--output FILE]\n"
+	"       [--admin-group GROUP]... [--mfa-module NAME]... [--help] [--version]\n";
+
+static void
+usage(FILE *fp)
+{
+	fputs(usage_line, fp);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	fputs("\n"
+	      "Report, for the host whose files are under DIR, each PAM service, the modules\n"
+	      "of its auth stack (include, substack and @include followed) and whether a\n"
+	      "second-factor module appears there.  This version does not yet judge access\n"
+	      "paths: its verdict is \"not determined\" and its exit status 2.\n"
+	      "\n"
+	      "  -r, --root DIR          audit the tree under DIR instead of / (read only)\n"
+	      "  -f, --format FORMAT     text (default) or json\n"
+	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
+	      "  -g, --admin-group GROUP a group whose members are admins (repeatable;\n"
+	      "                          recorded in the report, evaluated in a later version)\n"
+	      "  -m, --mfa-module NAME   count module NAME (e.g. pam_foo) as a second factor,\n"
+	      "                          besides the known ones (repeatable)\n"
+	      "  -h, --help              show this help and exit\n"
+	      "  -V, --version           show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 every admin path needs a second factor, 1 gaps found,\n"
+	      "2 could not audit or not determined, 64 bad command line.\n",
+	      stdout);
+}
+
+static int
+bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	if (arg != NULL)
+		fprintf(stderr, "%s: %s\n", fmt, arg);
+	else
+		fprintf(stderr, "%s\n", fmt);
+	usage(stderr);
+	return AUDIT_EXIT_USAGE;
+}
+
+/* 0: go on; -1: exit 0 (help/version); > 0: exit status. */
+static int
+parse_args(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {
+		{"root", required_argument, NULL, 'r'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"admin-group", required_argument, NULL, 'g'},
+		{"mfa-module", required_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	cli->root = "/";
+	cli->format = FORMAT_TEXT;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:f:o:g:m:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (optarg[0] == '\0')
+				return bad_usage("--root needs a directory", NULL);
+			cli->root = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				cli->format = FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				cli->format = FORMAT_JSON;
+			else
+				return bad_usage("unknown --format (use text or json)", optarg);
+			break;
+		case 'o':
+			if (optarg[0] == '\0')
+				return bad_usage("--output needs a file name", NULL);
+			cli->output = optarg;
+			break;
+		case 'g':
+			if (cli->nadmin_groups == MAX_LIST)
+				return bad_usage("too many --admin-group options", NULL);
+			cli->admin_groups[cli->nadmin_groups++] = optarg;
+			break;
+		case 'm':
+			if (cli->nmfa_modules == MAX_LIST)
+				return bad_usage("too many --mfa-module options", NULL);
+			cli->mfa_modules[cli->nmfa_modules++] = optarg;
+			break;
+		case 'h':
+			help();
+			return -1;
+		case 'V':
+			printf(PROG " %s\n", MFACOVER_VERSION);
+			return -1;
+		case ':':
+			return bad_usage("option needs an argument",
+					 optopt != 0 ? (char[]){'-', (char)optopt, '\0'}
+						     : argv[optind - 1]);
+		default:
+			return bad_usage("unknown option",
+					 optopt != 0 ? (char[]){'-', (char)optopt, '\0'}
+						     : argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void
+print_error(const char *root, const struct mfa_parse_err *perr, int err)
+{
+	struct mfa_parse_err shown = *perr;
+	char disk[MFA_PARSE_ERR_FILE_MAX],
+		line[MFA_PARSE_ERR_FILE_MAX + MFA_PARSE_ERR_MSG_MAX + 32];
+
+	if (shown.file[0] == '/') {
+		audit_disk_path(root, perr->file, disk, sizeof(disk));
+		snprintf(shown.file, sizeof(shown.file), "%s", disk);
+	}
+	if (shown.msg[0] == '\0')
+		snprintf(shown.msg, sizeof(shown.msg), "%s", mfa_strerror(err));
+	fprintf(stderr, "%s\n", mfa_parse_err_format(&shown, line, sizeof(line)));
+}
+
+/* Every malformed line of every file read, as FILE:LINE: reason. */
+static size_t
+report_broken(const struct pam_host *host)
+{
+	struct mfa_parse_err perr;
+	size_t fi, li, n = 0;
+
+	for (fi = 0; fi < host->nfiles; fi++) {
+		const struct pam_conf *conf = host->files[fi].conf;
+
+		for (li = 0; li < conf->nlines; li++) {
+			if (conf->lines[li].broken == NULL)
+				continue;
+			mfa_parse_err_init(&perr, host->files[fi].path);
+			mfa_parse_err_set(&perr, conf->lines[li].line, 0, "%s",
+					  conf->lines[li].broken);
+			print_error(host->root, &perr, MFA_ERR_PARSE);
+			n++;
+		}
+	}
+	return n;
+}
+
+static FILE *
+open_output(const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return NULL;
+	if ((fp = fdopen(fd, "w")) == NULL)
+		close(fd);
+	return fp;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	struct pam_host *host = NULL;
+	struct audit_options opt;
+	struct mfa_parse_err perr;
+	FILE *out = stdout;
+	int r, status = AUDIT_EXIT_CANNOT_AUDIT;
+	size_t nbroken;
+
+	memset(&cli, 0, sizeof(cli));
+	if ((r = parse_args(argc, argv, &cli)) != 0)
+		return r < 0 ? 0 : r;
+
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, PROG ": reading the PAM configuration under %s\n", cli.root);
+	mfa_parse_err_init(&perr, NULL);
+	if ((r = pam_services_load(cli.root, &host, &perr)) != 0) {
+		fprintf(stderr, PROG ": cannot audit: ");
+		print_error(cli.root, &perr, r);
+		goto out;
+	}
+	if ((nbroken = report_broken(host)) > 0) {
+		fprintf(stderr,
+			PROG ": cannot audit: %zu malformed PAM line%s (Linux-PAM makes "
+			     "each fail)\n",
+			nbroken, nbroken == 1 ? "" : "s");
+		goto out;
+	}
+
+	memset(&opt, 0, sizeof(opt));
+	opt.root = cli.root;
+	opt.admin_groups = cli.admin_groups;
+	opt.nadmin_groups = cli.nadmin_groups;
+	opt.mfa_modules = cli.mfa_modules;
+	opt.nmfa_modules = cli.nmfa_modules;
+
+	if (cli.output != NULL && (out = open_output(cli.output)) == NULL) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", cli.output, strerror(errno));
+		out = stdout;
+		goto out;
+	}
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, PROG ": %zu PAM services read, writing the report\n",
+			host->nservices);
+	mfa_parse_err_init(&perr, NULL);
+	if (cli.format == FORMAT_JSON)
+		r = audit_report_json(out, host, &opt, &perr);
+	else
+		r = audit_report_text(out, host, &opt, &perr);
+	if (r != 0) {
+		fprintf(stderr, PROG ": cannot write the report: ");
+		print_error(cli.root, &perr, r);
+		goto out;
+	}
+	/* This version never judges access paths: not determined. */
+	status = AUDIT_EXIT_CANNOT_AUDIT;
+out:
+	if (out != stdout && fclose(out) != 0) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", cli.output, strerror(errno));
+		status = AUDIT_EXIT_CANNOT_AUDIT;
+	}
+	pam_host_free(&host);
+	return status;
+}

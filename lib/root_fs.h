@@ -1,0 +1,56 @@
+/*
+ * root_fs.h - read files of a host tree mounted or copied under a root
+ * directory, the way the host itself would see them.
+ *
+ * Paths are absolute inside the root ("/etc/pam.d/sshd").  Symbolic links
+ * are followed *inside* the root: an absolute link target restarts at the
+ * root, and `..` never climbs above it, so a link to /etc/alternatives/x
+ * in an audited tree reads ROOT/etc/alternatives/x, never the auditing
+ * machine's own file.  Each component is opened with O_NOFOLLOW relative to
+ * its parent's descriptor; the final file is opened with
+ * O_RDONLY|O_NOFOLLOW|O_CLOEXEC|O_NOCTTY and checked with fstat (regular
+ * file, the object that was resolved, size cap).
+ *
+ * Errors: MFA_ERR_NOT_FOUND (a component does not exist or is not a
+ * directory), MFA_ERR_UNSAFE_FILE (not a regular file / directory, more
+ * than ROOT_FS_MAX_SYMLINKS links, too many components), MFA_ERR_TOO_LARGE,
+ * MFA_ERR_IO (errno in the message), MFA_ERR_NOMEM.  perr names the path
+ * asked for (file) and the reason (msg).
+ */
+#ifndef ROOT_FS_H
+#define ROOT_FS_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "mfa_err.h"
+
+#define ROOT_FS_MAX_SYMLINKS 40
+#define ROOT_FS_MAX_COMPONENTS 256
+#define ROOT_FS_MAX_DIR_ENTRIES 10000
+
+/* Open `root` (a directory; followed if it is a link) for the calls below. */
+int root_fs_open_root(const char *root, int *rootfdp, struct mfa_parse_err *perr);
+
+/*
+ * stat() what `path` names inside the root, links resolved inside it.
+ * *resolvedp (may be NULL) receives the resolved path inside the root.
+ */
+int root_fs_stat(int rootfd, const char *path, struct stat *stp, char **resolvedp,
+		 struct mfa_parse_err *perr);
+
+/*
+ * Read the regular file `path` (at most maxsize bytes) into *bufp (NUL
+ * appended, not counted in *lenp).  *resolvedp as above (may be NULL).
+ */
+int root_fs_read_file(int rootfd, const char *path, size_t maxsize, char **bufp, size_t *lenp,
+		      char **resolvedp, struct mfa_parse_err *perr);
+
+/* The names in directory `path` (without "." and ".."), sorted bytewise. */
+int root_fs_list_dir(int rootfd, const char *path, char ***namesp, size_t *np,
+		     struct mfa_parse_err *perr);
+
+/* Free a list from root_fs_list_dir and NULL the pointer.  Accepts NULL. */
+void root_fs_free_names(char ***namesp, size_t n);
+
+#endif /* ROOT_FS_H */
