@@ -1,11 +1,23 @@
 /*
  * pam_mfacover.c - the PAM entry points of pam_mfacover.so.
  *
- * This is the module's shell: the factor logic lives in libmfacover.  Until
- * the authentication path lands (issue 3), pam_sm_authenticate fails closed:
- * a stack that requires this module admits nobody through it, and says why.
+ * Thin by design: the arguments, the input formats, the decision and the
+ * evidence line are libmfacover's.  This file talks to libpam: it gets the
+ * user and the items, asks through the conversation, drops privileges for
+ * the home store, logs, and maps the decision to a PAM return code.
+ *
+ * Return codes: PAM_SUCCESS only after a factor was verified and recorded;
+ * PAM_IGNORE only for a user outside only= or, with nullok, without a token;
+ * PAM_SERVICE_ERR for bad arguments; every other outcome and every error is
+ * a failure (PAM_AUTH_ERR, PAM_CONV_ERR, PAM_BUF_ERR).
  */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
+#include <time.h>
+#include <unistd.h>
 
 #define PAM_SM_AUTH
 #define PAM_SM_ACCOUNT
@@ -13,25 +25,407 @@
 #define PAM_SM_PASSWORD
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <security/pam_modutil.h>
 
+#include "auth.h"
+#include "evidence_log.h"
+#include "groups.h"
+#include "input.h"
+#include "mfa_mem.h"
 #include "mfa_version.h"
+#include "module_config.h"
+#include "store_dir.h"
+
+struct pam_ctx {
+	pam_handle_t *pamh;
+	struct mfa_module_config cfg;
+	struct mfa_log_context log;
+	const struct passwd *pw; /* looked up for store=home */
+	bool privs_dropped;
+	struct pam_modutil_privs privs;
+	gid_t privs_groups[PAM_MODUTIL_NGROUPS];
+};
+
+static const char *
+item_string(pam_handle_t *pamh, int item)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS || v == NULL)
+		return NULL;
+	return v;
+}
+
+/* One line per decision; details (a file and its problem) when there are any. */
+static void
+log_decision(struct pam_ctx *ctx, const struct mfa_decision *d, const char *detail)
+{
+	char line[MFA_LOG_LINE_MAX];
+	int prio = d->result == MFA_RESULT_SUCCESS   ? LOG_INFO
+		   : d->result == MFA_RESULT_IGNORED ? LOG_NOTICE
+						     : LOG_WARNING;
+
+	mfa_log_format_decision(line, sizeof(line), &ctx->log, d, detail);
+	pam_syslog(ctx->pamh, prio, "%s", line);
+}
+
+static int
+log_error(struct pam_ctx *ctx, const char *reason, const char *detail, int pam_rc)
+{
+	struct mfa_decision d;
+
+	memset(&d, 0, sizeof(d));
+	d.result = MFA_RESULT_FAIL;
+	d.factor = "-";
+	d.reason = reason;
+	log_decision(ctx, &d, detail);
+	return pam_rc;
+}
+
+static const char *
+perr_text(const struct mfa_parse_err *perr, char *buf, size_t bufsz)
+{
+	return mfa_parse_err_format(perr, buf, bufsz);
+}
+
+/* For store=home: become the user (with their groups) before touching ~. */
+static int
+enter_store_identity(struct pam_ctx *ctx)
+{
+	if (!ctx->cfg.store_home)
+		return PAM_SUCCESS;
+	if (geteuid() == 0) {
+		/* What PAM_MODUTIL_DEF_PRIVS sets up, inside our context. */
+		ctx->privs.grplist = ctx->privs_groups;
+		ctx->privs.number_of_groups = PAM_MODUTIL_NGROUPS;
+		ctx->privs.allocated = 0;
+		ctx->privs.old_gid = (gid_t)-1;
+		ctx->privs.old_uid = (uid_t)-1;
+		ctx->privs.is_dropped = 0;
+		if (pam_modutil_drop_priv(ctx->pamh, &ctx->privs, ctx->pw) != PAM_SUCCESS)
+			return PAM_SYSTEM_ERR;
+		ctx->privs_dropped = true;
+	} else if (geteuid() != ctx->pw->pw_uid) {
+		/* Not root and not the user: reading their home would be wrong. */
+		return PAM_SYSTEM_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+static void
+leave_store_identity(struct pam_ctx *ctx)
+{
+	if (ctx->privs_dropped) {
+		if (pam_modutil_regain_priv(ctx->pamh, &ctx->privs) != PAM_SUCCESS)
+			pam_syslog(ctx->pamh, LOG_CRIT, "cannot regain privileges");
+		ctx->privs_dropped = false;
+	}
+}
+
+/* Open the store the arguments name; MFA_ERR_NOT_FOUND for a missing home store. */
+static int
+open_store(struct pam_ctx *ctx, struct mfa_store **storep, struct mfa_parse_err *perr)
+{
+	char dir[PATH_MAX];
+
+	if (!ctx->cfg.store_home)
+		return mfa_store_dir_open(ctx->cfg.store_dir, 0, NULL, storep, perr);
+	if (snprintf(dir, sizeof(dir), "%s/%s", ctx->pw->pw_dir, MFA_STORE_HOME_SUBDIR) >=
+	    (int)sizeof(dir))
+		return MFA_ERR_TOO_LARGE;
+	return mfa_store_dir_open(dir, ctx->pw->pw_uid, MFA_STORE_HOME_FILE, storep, perr);
+}
+
+/*
+ * Run the decision (or, with response NULL, only the enrollment check) as
+ * the store's identity.  Returns an MFA_ERR_* code; *d is filled on MFA_OK.
+ */
+static int
+run_store(struct pam_ctx *ctx, const char *response, const struct mfa_policy *pol,
+	  struct mfa_decision *d, bool *enrolledp, struct mfa_parse_err *perr)
+{
+	struct mfa_store *store = NULL;
+	int r;
+
+	if (enter_store_identity(ctx) != PAM_SUCCESS) {
+		mfa_parse_err_set(perr, 0, 0, "cannot switch to the user to read the home store");
+		return MFA_ERR_IO;
+	}
+	r = open_store(ctx, &store, perr);
+	if (r == MFA_ERR_NOT_FOUND && ctx->cfg.store_home) {
+		/* No ~/.config/mfacover: the user has not enrolled. */
+		if (enrolledp != NULL)
+			*enrolledp = false;
+		if (d != NULL) {
+			memset(d, 0, sizeof(*d));
+			d->result = MFA_RESULT_UNENROLLED;
+			d->factor = "-";
+			d->reason = "no_token";
+		}
+		r = MFA_OK;
+	} else if (r == MFA_OK) {
+		if (response == NULL)
+			r = mfa_auth_is_enrolled(store, ctx->log.user, enrolledp, perr);
+		else
+			r = mfa_auth_check(store, ctx->log.user, response, time(NULL), pol, d,
+					   perr);
+	}
+	mfa_store_close(&store);
+	leave_store_identity(ctx);
+	return r;
+}
+
+/* Ask through the conversation; *outp is a secret. */
+static int
+ask(struct pam_ctx *ctx, const char *prompt, char **outp)
+{
+	char *resp = NULL;
+	int rc;
+
+	rc = pam_prompt(ctx->pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s", prompt);
+	if (rc != PAM_SUCCESS || resp == NULL) {
+		mfa_free_string(resp);
+		return rc == PAM_SUCCESS ? PAM_CONV_ERR : rc;
+	}
+	*outp = resp;
+	return PAM_SUCCESS;
+}
+
+/* The password item, or (unless use_first_pass) asked for and set. */
+static int
+get_password_item(struct pam_ctx *ctx, char **outp)
+{
+	const char *tok = item_string(ctx->pamh, PAM_AUTHTOK);
+	int rc;
+
+	if (tok != NULL) {
+		if ((*outp = strdup(tok)) == NULL)
+			return PAM_BUF_ERR;
+		return PAM_SUCCESS;
+	}
+	if (ctx->cfg.use_first_pass)
+		return PAM_AUTH_ERR;
+	if ((rc = ask(ctx, ctx->cfg.prompt_given ? ctx->cfg.prompt : "Password: ", outp)) !=
+	    PAM_SUCCESS)
+		return rc;
+	return PAM_SUCCESS;
+}
+
+/*
+ * Obtain the code.  For append and openvpn input the password part is set
+ * as PAM_AUTHTOK for the modules after this one.
+ */
+static int
+get_code(struct pam_ctx *ctx, char **codep, const char **reasonp, char *detail, size_t detailsz)
+{
+	enum mfa_input_mode mode = ctx->cfg.input;
+	struct mfa_parse_err perr;
+	char *whole = NULL, *password = NULL, *code = NULL;
+	const char *tok;
+	int rc, r;
+
+	*codep = NULL;
+	mfa_parse_err_init(&perr, NULL);
+	if (mode == MFA_INPUT_AUTO) {
+		tok = item_string(ctx->pamh, PAM_AUTHTOK);
+		mode = mfa_input_is_scrv1(tok) ? MFA_INPUT_OPENVPN : MFA_INPUT_PROMPT;
+	}
+	if (mode == MFA_INPUT_PROMPT) {
+		tok = item_string(ctx->pamh, PAM_AUTHTOK);
+		if ((ctx->cfg.use_first_pass || ctx->cfg.try_first_pass) && tok != NULL) {
+			if ((*codep = strdup(tok)) == NULL)
+				return PAM_BUF_ERR;
+		} else if (ctx->cfg.use_first_pass) {
+			*reasonp = "no_password_item_for_use_first_pass";
+			return PAM_AUTH_ERR;
+		} else if ((rc = ask(ctx, ctx->cfg.prompt, codep)) != PAM_SUCCESS) {
+			*reasonp = "conversation_failed";
+			return rc;
+		}
+		mfa_input_strip_blanks(*codep);
+		return PAM_SUCCESS;
+	}
+
+	if ((rc = get_password_item(ctx, &whole)) != PAM_SUCCESS) {
+		*reasonp = rc == PAM_AUTH_ERR ? "no_password_item_for_use_first_pass"
+					      : "conversation_failed";
+		return rc;
+	}
+	if (mode == MFA_INPUT_APPEND)
+		r = mfa_input_split_appended(whole, ctx->cfg.digits, &password, &code, &perr);
+	else
+		r = mfa_input_parse_scrv1(whole, &password, &code, &perr);
+	mfa_free_string(whole);
+	if (r != MFA_OK) {
+		*reasonp = mode == MFA_INPUT_APPEND ? "password_too_short_for_code"
+						    : "malformed_scrv1_input";
+		perr_text(&perr, detail, detailsz);
+		return r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
+	}
+	/* The next module sees the password alone, byte for byte. */
+	rc = pam_set_item(ctx->pamh, PAM_AUTHTOK, password);
+	mfa_free_string(password);
+	if (rc != PAM_SUCCESS) {
+		mfa_free_string(code);
+		*reasonp = "cannot_set_password_item";
+		return rc;
+	}
+	*codep = code;
+	return PAM_SUCCESS;
+}
+
+static void
+policy_from_config(const struct mfa_module_config *cfg, struct mfa_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->totp_window = mfa_module_config_window(cfg, false);
+	pol->hotp_window = mfa_module_config_window(cfg, true);
+	pol->digits = cfg->digits;
+	pol->step = cfg->step;
+	pol->lockout_failures = cfg->lockout_failures;
+	pol->lockout_seconds = cfg->lockout_seconds;
+}
+
+static int
+result_to_pam(enum mfa_result result, bool nullok)
+{
+	switch (result) {
+	case MFA_RESULT_SUCCESS:
+		return PAM_SUCCESS;
+	case MFA_RESULT_IGNORED:
+		return PAM_IGNORE;
+	case MFA_RESULT_UNENROLLED:
+		return nullok ? PAM_IGNORE : PAM_AUTH_ERR;
+	case MFA_RESULT_FAIL:
+	case MFA_RESULT_REPLAY:
+	case MFA_RESULT_LOCKED:
+		break;
+	}
+	return PAM_AUTH_ERR;
+}
+
+static int
+authenticate(struct pam_ctx *ctx)
+{
+	struct mfa_parse_err perr;
+	struct mfa_decision d;
+	struct mfa_policy pol;
+	char detail[MFA_PARSE_ERR_FILE_MAX + MFA_PARSE_ERR_MSG_MAX + 32] = "";
+	const char *reason = NULL;
+	char *code = NULL;
+	bool enrolled = true;
+	int rc, r;
+
+	mfa_parse_err_init(&perr, NULL);
+	memset(&d, 0, sizeof(d));
+	policy_from_config(&ctx->cfg, &pol);
+
+	if (ctx->cfg.nonly_groups > 0) {
+		bool member = false;
+
+		r = mfa_user_in_groups(ctx->log.user, ctx->cfg.only_groups, ctx->cfg.nonly_groups,
+				       &member, &perr);
+		if (r != MFA_OK)
+			return log_error(ctx, "group_lookup_failed",
+					 perr_text(&perr, detail, sizeof(detail)), PAM_AUTH_ERR);
+		if (!member) {
+			d.result = MFA_RESULT_IGNORED;
+			d.factor = "-";
+			d.reason = "not_in_only_groups";
+			log_decision(ctx, &d, NULL);
+			return PAM_IGNORE;
+		}
+	}
+	if (ctx->cfg.store_home &&
+	    (ctx->pw = pam_modutil_getpwnam(ctx->pamh, ctx->log.user)) == NULL)
+		return log_error(ctx, "user_unknown", NULL, PAM_AUTH_ERR);
+
+	/*
+	 * With nullok a user without a token passes through untouched.  Without
+	 * it the code is asked for all the same, so the prompt does not tell
+	 * who has a token.
+	 */
+	if (ctx->cfg.nullok) {
+		if ((r = run_store(ctx, NULL, &pol, NULL, &enrolled, &perr)) != MFA_OK)
+			return log_error(ctx, "state_unusable",
+					 perr_text(&perr, detail, sizeof(detail)),
+					 r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR);
+		if (!enrolled) {
+			d.result = MFA_RESULT_UNENROLLED;
+			d.factor = "-";
+			d.reason = "no_token_nullok";
+			log_decision(ctx, &d, NULL);
+			return PAM_IGNORE;
+		}
+	}
+
+	if ((rc = get_code(ctx, &code, &reason, detail, sizeof(detail))) != PAM_SUCCESS)
+		return log_error(ctx, reason != NULL ? reason : "no_input",
+				 detail[0] != '\0' ? detail : NULL, rc);
+
+	r = run_store(ctx, code, &pol, &d, NULL, &perr);
+	mfa_free_string(code);
+	if (r != MFA_OK)
+		return log_error(ctx, "state_unusable", perr_text(&perr, detail, sizeof(detail)),
+				 r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR);
+	if (d.result == MFA_RESULT_UNENROLLED && ctx->cfg.nullok)
+		d.reason = "no_token_nullok"; /* enrolled state vanished in between */
+	log_decision(ctx, &d, NULL);
+	return result_to_pam(d.result, ctx->cfg.nullok && d.result == MFA_RESULT_UNENROLLED);
+}
 
 int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
+	struct pam_ctx ctx;
+	struct mfa_parse_err perr;
+	const char *user = NULL;
+	int rc;
+
 	(void)flags;
-	(void)argc;
-	(void)argv;
-	pam_syslog(pamh, LOG_ERR,
-		   "pam_mfacover %s: authentication is not implemented in this build; "
-		   "failing closed",
-		   MFACOVER_VERSION);
-	return PAM_AUTH_ERR;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.pamh = pamh;
+	mfa_module_config_defaults(&ctx.cfg);
+	if (mfa_module_config_parse(&ctx.cfg, argc, argv, &perr) != MFA_OK) {
+		pam_syslog(pamh, LOG_ERR, "refusing to run (PAM_SERVICE_ERR): %s", perr.msg);
+		return PAM_SERVICE_ERR;
+	}
+	if ((rc = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS || user == NULL ||
+	    user[0] == '\0') {
+		pam_syslog(pamh, LOG_ERR, "cannot determine the user");
+		mfa_module_config_release(&ctx.cfg);
+		return rc == PAM_SUCCESS ? PAM_USER_UNKNOWN : rc;
+	}
+	ctx.log.user = user;
+	ctx.log.service = item_string(pamh, PAM_SERVICE);
+	ctx.log.rhost = item_string(pamh, PAM_RHOST);
+	ctx.log.tty = item_string(pamh, PAM_TTY);
+	if (ctx.cfg.debug)
+		pam_syslog(pamh, LOG_DEBUG, "pam_mfacover %s: input=%s store=%s", MFACOVER_VERSION,
+			   mfa_input_mode_name(ctx.cfg.input),
+			   ctx.cfg.store_home ? "home" : ctx.cfg.store_dir);
+	rc = authenticate(&ctx);
+	mfa_module_config_release(&ctx.cfg);
+	return rc;
 }
 
 /* No credentials to establish: a second factor leaves nothing behind. */
 int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_SUCCESS;
+}
+
+/*
+ * Accounts, sessions and passwords belong to the other modules of the
+ * stack: this module has nothing to say there.
+ */
+static int
+not_ours(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	(void)pamh;
 	(void)flags;
@@ -43,40 +437,23 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
-	return PAM_IGNORE;
+	return not_ours(pamh, flags, argc, argv);
 }
 
 int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
-	return PAM_IGNORE;
+	return not_ours(pamh, flags, argc, argv);
 }
 
 int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
-	return PAM_IGNORE;
+	return not_ours(pamh, flags, argc, argv);
 }
 
-/* Password changes belong to the password modules of the stack. */
 int
 pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
-	return PAM_IGNORE;
+	return not_ours(pamh, flags, argc, argv);
 }

@@ -1,0 +1,71 @@
+/*
+ * store.h - where users' second-factor state lives, behind one interface.
+ *
+ * An authentication is a transaction on one user's state: begin (lock and
+ * read), decide in memory, commit (write atomically) or not, end (unlock).
+ * The directory store (store_dir.c) keeps one file per user; an LDAP store
+ * slots in behind the same operations, its commit being one atomic modify.
+ *
+ * Errors: MFA_ERR_NOT_FOUND (the user has no state: not enrolled),
+ * MFA_ERR_UNSAFE_FILE (a symlink, wrong owner or mode, a hard link, not a
+ * regular file), MFA_ERR_PARSE (corrupt or truncated), MFA_ERR_TOO_LARGE,
+ * MFA_ERR_IO (a system call failed; the message names it and errno), and
+ * MFA_ERR_INVALID_ARG for a user name that cannot name a file.  Every error
+ * fills perr with the file and the reason; nothing is ever written after a
+ * failed begin, so a bad file stays byte-identical.
+ */
+#ifndef MFA_STORE_H
+#define MFA_STORE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "mfa_err.h"
+#include "state.h"
+
+struct mfa_store;
+struct mfa_store_txn;
+
+struct mfa_store_ops {
+	const char *name;
+	int (*begin)(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
+		     struct mfa_state **statep, struct mfa_parse_err *perr);
+	int (*commit)(struct mfa_store_txn *txn, const struct mfa_state *st,
+		      struct mfa_parse_err *perr);
+	void (*end)(struct mfa_store_txn **txnp);
+	int (*create)(struct mfa_store *store, const char *user, const struct mfa_state *st,
+		      bool replace, struct mfa_parse_err *perr);
+	void (*close)(struct mfa_store **storep);
+};
+
+/* Implementations embed these as their first member. */
+struct mfa_store {
+	const struct mfa_store_ops *ops;
+};
+
+struct mfa_store_txn {
+	struct mfa_store *store;
+};
+
+/* Lock and read user's state.  On success the caller must call mfa_store_end. */
+int mfa_store_begin(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
+		    struct mfa_state **statep, struct mfa_parse_err *perr);
+
+/* Replace the state read by begin, atomically and durably. */
+int mfa_store_commit(struct mfa_store_txn *txn, const struct mfa_state *st,
+		     struct mfa_parse_err *perr);
+
+/* Release the lock; NULLs *txnp.  Accepts NULL. */
+void mfa_store_end(struct mfa_store_txn **txnp);
+
+/*
+ * Write a new user's state (enrollment).  Without replace, an existing
+ * state is never overwritten: MFA_ERR_EXISTS.
+ */
+int mfa_store_create(struct mfa_store *store, const char *user, const struct mfa_state *st,
+		     bool replace, struct mfa_parse_err *perr);
+
+/* Close the store; NULLs *storep.  Accepts NULL. */
+void mfa_store_close(struct mfa_store **storep);
+
+#endif /* MFA_STORE_H */

@@ -1,0 +1,565 @@
+/*
+ * store_dir.c - per-user state files in a directory, updated atomically.
+ */
+#include "store_dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "mfa_mem.h"
+
+struct store_dir {
+	struct mfa_store base; /* first: the dispatch header */
+	int dirfd;
+	uid_t owner;
+	char *path;       /* the resolved directory, for messages */
+	char *fixed_name; /* home store: the one file name; else NULL */
+};
+
+struct store_dir_txn {
+	struct mfa_store_txn base; /* first: the dispatch header */
+	int fd;                    /* the locked state file */
+	char name[MFA_STORE_NAME_MAX + 1];
+	bool committed;
+};
+
+static const struct mfa_store_ops store_dir_ops;
+
+bool
+mfa_store_user_name_valid(const char *user)
+{
+	size_t i, len;
+
+	if (user == NULL || (len = strlen(user)) == 0 || len > MFA_STORE_NAME_MAX || user[0] == '.')
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)user[i];
+
+		if (c == '/' || c < 0x21 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* Record "path: reason[: strerror]" in perr and return err. */
+static int
+store_fail(struct mfa_parse_err *perr, const char *dir, const char *name, int err, int errnum,
+	   const char *reason)
+{
+	char file[MFA_PARSE_ERR_FILE_MAX];
+
+	if (perr == NULL)
+		return err;
+	if (name != NULL)
+		snprintf(file, sizeof(file), "%s/%s", dir, name);
+	else
+		snprintf(file, sizeof(file), "%s", dir);
+	mfa_parse_err_init(perr, file);
+	if (errnum != 0)
+		mfa_parse_err_set(perr, 0, 0, "%s: %s", reason, strerror(errnum));
+	else
+		mfa_parse_err_set(perr, 0, 0, "%s", reason);
+	return err;
+}
+
+/*
+ * Walk the resolved path from / without following links, checking each
+ * directory's owner and mode (see store_dir.h).  Returns the last fd.
+ */
+static int
+open_dir_safely(const char *real, uid_t owner, int *fdp, struct mfa_parse_err *perr)
+{
+	char *copy = NULL, *comp, *save = NULL;
+	struct stat st;
+	int fd = -1, nfd, r;
+
+	*fdp = -1;
+	if (real[0] != '/')
+		return store_fail(perr, real, NULL, MFA_ERR_INVALID_ARG, 0,
+				  "store directory is not an absolute path");
+	if ((copy = strdup(real)) == NULL)
+		return MFA_ERR_NOMEM;
+	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		r = store_fail(perr, "/", NULL, MFA_ERR_IO, errno, "cannot open");
+		goto out;
+	}
+	comp = strtok_r(copy, "/", &save);
+	for (;;) {
+		bool last = comp == NULL;
+
+		if (fstat(fd, &st) != 0) {
+			r = store_fail(perr, real, NULL, MFA_ERR_IO, errno, "cannot stat");
+			goto out;
+		}
+		if (last) {
+			if (st.st_uid != owner) {
+				r = store_fail(perr, real, NULL, MFA_ERR_UNSAFE_FILE, 0,
+					       "store directory has the wrong owner");
+				goto out;
+			}
+			if ((st.st_mode & 022) != 0) {
+				r = store_fail(perr, real, NULL, MFA_ERR_UNSAFE_FILE, 0,
+					       "store directory is writable by group or others");
+				goto out;
+			}
+			break;
+		}
+		if ((st.st_uid != 0 && st.st_uid != owner) ||
+		    ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0)) {
+			r = store_fail(perr, real, NULL, MFA_ERR_UNSAFE_FILE, 0,
+				       "a parent of the store directory is writable by someone "
+				       "other than root or the owner");
+			goto out;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			int e = errno;
+
+			r = store_fail(perr, real, NULL,
+				       e == ENOENT                  ? MFA_ERR_NOT_FOUND
+				       : e == ELOOP || e == ENOTDIR ? MFA_ERR_UNSAFE_FILE
+								    : MFA_ERR_IO,
+				       e, "cannot open the store directory");
+			goto out;
+		}
+		close(fd);
+		fd = nfd;
+		comp = strtok_r(NULL, "/", &save);
+	}
+	*fdp = fd;
+	fd = -1;
+	r = MFA_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return r;
+}
+
+int
+mfa_store_dir_open(const char *dir, uid_t owner, const char *fixed_name, struct mfa_store **storep,
+		   struct mfa_parse_err *perr)
+{
+	struct store_dir *sd = NULL;
+	char *real = NULL;
+	int r;
+
+	if (storep != NULL)
+		*storep = NULL;
+	if (dir == NULL || storep == NULL ||
+	    (fixed_name != NULL && !mfa_store_user_name_valid(fixed_name)))
+		return MFA_ERR_INVALID_ARG;
+	if ((real = realpath(dir, NULL)) == NULL)
+		return store_fail(perr, dir, NULL, errno == ENOENT ? MFA_ERR_NOT_FOUND : MFA_ERR_IO,
+				  errno, "cannot resolve the store directory");
+	if ((sd = calloc(1, sizeof(*sd))) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	sd->base.ops = &store_dir_ops;
+	sd->dirfd = -1;
+	sd->owner = owner;
+	if ((fixed_name != NULL && (sd->fixed_name = strdup(fixed_name)) == NULL)) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = open_dir_safely(real, owner, &sd->dirfd, perr)) != MFA_OK)
+		goto out;
+	sd->path = real;
+	real = NULL;
+	*storep = &sd->base;
+	sd = NULL;
+out:
+	free(real);
+	if (sd != NULL) {
+		struct mfa_store *s = &sd->base;
+
+		store_dir_ops.close(&s);
+	}
+	return r;
+}
+
+static const char *
+store_file_name(const struct store_dir *sd, const char *user)
+{
+	return sd->fixed_name != NULL ? sd->fixed_name : user;
+}
+
+/* Why this file must not be trusted, or NULL. */
+static const char *
+state_file_problem(const struct stat *st, uid_t owner)
+{
+	if (!S_ISREG(st->st_mode))
+		return "is not a regular file";
+	if (st->st_uid != owner)
+		return "has the wrong owner";
+	if ((st->st_mode & 077) != 0)
+		return "is accessible by group or others (must be 0600)";
+	if (st->st_nlink > 1)
+		return "has more than one hard link";
+	if (st->st_nlink == 0)
+		return "was removed while being read";
+	if (st->st_size < 0 || (unsigned long long)st->st_size > MFA_STATE_MAX_BYTES)
+		return "is larger than a state file can be";
+	return NULL;
+}
+
+/* flock with a bounded wait: a PAM module must not hang a login forever. */
+static int
+lock_with_timeout(int fd)
+{
+	const struct timespec pause = {0, 5 * 1000 * 1000};
+	unsigned waited_ms = 0;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || waited_ms >= MFA_STORE_LOCK_WAIT_MS)
+			return -1;
+		nanosleep(&pause, NULL);
+		waited_ms += 5;
+	}
+}
+
+static int
+read_all(int fd, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = pread(fd, buf + off, len - off, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Open NAME, lock it, and make sure NAME still names the locked file (a
+ * writer may have renamed a new version over it while we waited).
+ */
+static int
+open_and_lock(struct store_dir *sd, const char *name, int *fdp, struct stat *stp,
+	      struct mfa_parse_err *perr)
+{
+	const char *problem = NULL;
+	struct stat now;
+	int fd, tries;
+
+	*fdp = -1;
+	for (tries = 0; tries < 64; tries++) {
+		fd = openat(sd->dirfd, name,
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return store_fail(perr, sd->path, name, MFA_ERR_NOT_FOUND, 0,
+						  "no state file (not enrolled)");
+			if (errno == ELOOP)
+				return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0,
+						  "is a symbolic link");
+			return store_fail(perr, sd->path, name, MFA_ERR_IO, errno, "cannot open");
+		}
+		/* Never wait on a lock of something that is no state file at all. */
+		if (fstat(fd, stp) != 0 || !S_ISREG(stp->st_mode)) {
+			close(fd);
+			return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0,
+					  "is not a regular file");
+		}
+		if (lock_with_timeout(fd) != 0) {
+			int e = errno;
+
+			close(fd);
+			return store_fail(perr, sd->path, name, MFA_ERR_IO, e,
+					  "cannot lock the state file");
+		}
+		/*
+		 * A writer may have renamed a new version over the name while we
+		 * waited (the file we hold then has no link left): take the new one.
+		 * Only the file the name still names is checked and used.
+		 */
+		if (fstatat(sd->dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now.st_dev == stp->st_dev && now.st_ino == stp->st_ino) {
+			if (fstat(fd, stp) != 0 ||
+			    (problem = state_file_problem(stp, sd->owner)) != NULL) {
+				close(fd);
+				return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0,
+						  problem != NULL ? problem : "cannot stat");
+			}
+			*fdp = fd;
+			return MFA_OK;
+		}
+		close(fd);
+	}
+	return store_fail(perr, sd->path, name, MFA_ERR_IO, 0,
+			  "the state file keeps changing under the lock");
+}
+
+static int
+sd_begin(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
+	 struct mfa_state **statep, struct mfa_parse_err *perr)
+{
+	struct store_dir *sd = (struct store_dir *)store;
+	struct store_dir_txn *txn = NULL;
+	struct stat st;
+	const char *name;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1, r;
+
+	if (!mfa_store_user_name_valid(user))
+		return store_fail(perr, sd->path, NULL, MFA_ERR_INVALID_ARG, 0,
+				  "the user name cannot name a state file");
+	name = store_file_name(sd, user);
+	if ((r = open_and_lock(sd, name, &fd, &st, perr)) != MFA_OK)
+		return r;
+	len = (size_t)st.st_size;
+	if ((buf = malloc(len + 1)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if (read_all(fd, buf, len) != 0) {
+		r = store_fail(perr, sd->path, name, MFA_ERR_IO, errno, "cannot read");
+		goto out;
+	}
+	buf[len] = '\0';
+	if ((r = mfa_state_parse(buf, len, NULL, statep, perr)) != MFA_OK) {
+		char reason[MFA_PARSE_ERR_MSG_MAX];
+		unsigned line = perr != NULL ? perr->line : 0;
+
+		/* Name the file; keep the parser's line and reason. */
+		if (perr != NULL) {
+			snprintf(reason, sizeof(reason), "%s", perr->msg);
+			store_fail(perr, sd->path, name, r, 0, "");
+			mfa_parse_err_set(perr, line, 0, "%s", reason);
+		}
+		goto out;
+	}
+	if ((txn = calloc(1, sizeof(*txn))) == NULL) {
+		mfa_state_free(statep);
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	txn->base.store = store;
+	txn->fd = fd;
+	snprintf(txn->name, sizeof(txn->name), "%s", name);
+	fd = -1;
+	*txnp = &txn->base;
+	r = MFA_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	mfa_freezero(buf, len + 1);
+	return r;
+}
+
+/*
+ * Write st to a fresh temporary file in the store directory and make it
+ * durable.  *tmpname receives its name.  Under the user's lock (locked) the
+ * name is fixed, ".NAME.new", and a leftover from a writer that died is
+ * removed first, so crashes leave no litter and no directory scan is needed;
+ * without the lock (enrollment of a new user) the name is random.
+ */
+static int
+write_temp(struct store_dir *sd, const char *name, const struct mfa_state *st, bool locked,
+	   char *tmpname, size_t tmpsize, struct mfa_parse_err *perr)
+{
+	unsigned char rnd[6];
+	struct stat tst;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1, r;
+
+	if ((r = mfa_state_format(st, &buf, &len)) != MFA_OK)
+		return store_fail(perr, sd->path, name, r, 0, "cannot serialise the state");
+	if (locked) {
+		snprintf(tmpname, tmpsize, ".%s.new", name);
+		if (unlinkat(sd->dirfd, tmpname, 0) != 0 && errno != ENOENT) {
+			r = store_fail(perr, sd->path, tmpname, MFA_ERR_IO, errno,
+				       "cannot remove a leftover temporary file");
+			tmpname[0] = '\0';
+			goto out;
+		}
+	} else {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+			r = MFA_ERR_CRYPTO;
+			goto out;
+		}
+		snprintf(tmpname, tmpsize, ".%s.%02x%02x%02x%02x%02x%02x", name, rnd[0], rnd[1],
+			 rnd[2], rnd[3], rnd[4], rnd[5]);
+	}
+	fd = openat(sd->dirfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = store_fail(perr, sd->path, tmpname, MFA_ERR_IO, errno, "cannot create");
+		tmpname[0] = '\0';
+		goto out;
+	}
+	if (fstat(fd, &tst) != 0 || tst.st_uid != sd->owner) {
+		r = store_fail(perr, sd->path, tmpname, MFA_ERR_UNSAFE_FILE, 0,
+			       "new state file would not belong to the store's owner");
+		goto out;
+	}
+	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+		r = store_fail(perr, sd->path, tmpname, MFA_ERR_IO, errno, "cannot write");
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		r = store_fail(perr, sd->path, tmpname, MFA_ERR_IO, errno, "cannot close");
+		goto out;
+	}
+	fd = -1;
+	r = MFA_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (r != MFA_OK && tmpname[0] != '\0')
+		unlinkat(sd->dirfd, tmpname, 0);
+	mfa_freezero(buf, len);
+	return r;
+}
+
+static int
+sync_dir(struct store_dir *sd, const char *name, struct mfa_parse_err *perr)
+{
+	if (fsync(sd->dirfd) != 0)
+		return store_fail(perr, sd->path, name, MFA_ERR_IO, errno,
+				  "cannot sync the store directory");
+	return MFA_OK;
+}
+
+static int
+sd_commit(struct mfa_store_txn *base, const struct mfa_state *st, struct mfa_parse_err *perr)
+{
+	struct store_dir_txn *txn = (struct store_dir_txn *)base;
+	struct store_dir *sd = (struct store_dir *)base->store;
+	char tmpname[MFA_STORE_NAME_MAX + 32] = "";
+	int r;
+
+	/* The lock is on the file a first commit replaced: one commit per lock. */
+	if (txn->committed)
+		return MFA_ERR_INVALID_ARG;
+	if ((r = write_temp(sd, txn->name, st, true, tmpname, sizeof(tmpname), perr)) != MFA_OK)
+		return r;
+	if (renameat(sd->dirfd, tmpname, sd->dirfd, txn->name) != 0) {
+		r = store_fail(perr, sd->path, txn->name, MFA_ERR_IO, errno,
+			       "cannot rename the new state into place");
+		unlinkat(sd->dirfd, tmpname, 0);
+		return r;
+	}
+	txn->committed = true;
+	return sync_dir(sd, txn->name, perr);
+}
+
+static void
+sd_end(struct mfa_store_txn **txnp)
+{
+	struct store_dir_txn *txn = (struct store_dir_txn *)*txnp;
+
+	if (txn->fd >= 0)
+		close(txn->fd); /* releases the lock */
+	free(txn);
+	*txnp = NULL;
+}
+
+static int
+sd_create(struct mfa_store *store, const char *user, const struct mfa_state *st, bool replace,
+	  struct mfa_parse_err *perr)
+{
+	struct store_dir *sd = (struct store_dir *)store;
+	char tmpname[MFA_STORE_NAME_MAX + 32] = "";
+	const char *name;
+	int oldfd = -1, r;
+
+	if (!mfa_store_user_name_valid(user))
+		return store_fail(perr, sd->path, NULL, MFA_ERR_INVALID_ARG, 0,
+				  "the user name cannot name a state file");
+	name = store_file_name(sd, user);
+	if ((r = write_temp(sd, name, st, false, tmpname, sizeof(tmpname), perr)) != MFA_OK)
+		return r;
+	if (replace) {
+		/* Wait for an authentication in flight on the old file to finish. */
+		oldfd = openat(sd->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (oldfd >= 0 && lock_with_timeout(oldfd) != 0) {
+			r = store_fail(perr, sd->path, name, MFA_ERR_IO, errno,
+				       "cannot lock the old state file");
+			goto out;
+		}
+		if (renameat(sd->dirfd, tmpname, sd->dirfd, name) != 0) {
+			r = store_fail(perr, sd->path, name, MFA_ERR_IO, errno,
+				       "cannot rename the new state into place");
+			goto out;
+		}
+	} else {
+		/* Never replaces: an existing state is left alone. */
+		if (renameat2(sd->dirfd, tmpname, sd->dirfd, name, RENAME_NOREPLACE) != 0) {
+			r = errno == EEXIST ? store_fail(perr, sd->path, name, MFA_ERR_EXISTS, 0,
+							 "a state file exists already")
+					    : store_fail(perr, sd->path, name, MFA_ERR_IO, errno,
+							 "cannot rename the new state into place");
+			goto out;
+		}
+	}
+	tmpname[0] = '\0';
+	r = sync_dir(sd, name, perr);
+out:
+	if (tmpname[0] != '\0')
+		unlinkat(sd->dirfd, tmpname, 0);
+	if (oldfd >= 0)
+		close(oldfd);
+	return r;
+}
+
+static void
+sd_close(struct mfa_store **storep)
+{
+	struct store_dir *sd = (struct store_dir *)*storep;
+
+	if (sd->dirfd >= 0)
+		close(sd->dirfd);
+	free(sd->path);
+	free(sd->fixed_name);
+	free(sd);
+	*storep = NULL;
+}
+
+static const struct mfa_store_ops store_dir_ops = {
+	.name = "dir",
+	.begin = sd_begin,
+	.commit = sd_commit,
+	.end = sd_end,
+	.create = sd_create,
+	.close = sd_close,
+};

@@ -1,0 +1,433 @@
+/*
+ * test_store_dir.c - the directory store: create, read, commit, and every
+ * unsafe or corrupt file failing closed while staying byte-identical; user
+ * names that cannot name a file; no temporary left behind; the lock
+ * serialising concurrent writers.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "mfa_mem.h"
+#include "store_dir.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct mfa_store *store;
+};
+
+static struct mfa_state *
+sample_state(uint64_t next)
+{
+	struct mfa_state *st = calloc(1, sizeof(*st));
+
+	assert_non_null(st);
+	st->kind = MFA_OTP_TOTP;
+	st->alg = MFA_OTP_SHA1;
+	st->digits = 6;
+	st->period = 30;
+	st->secret = malloc(20);
+	assert_non_null(st->secret);
+	memcpy(st->secret, "12345678901234567890", 20);
+	st->secret_len = 20;
+	st->next = next;
+	st->created = 1764300000;
+	return st;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct mfa_parse_err perr;
+	struct mfa_state *st = sample_state(7);
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/mfacover-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(mfa_store_dir_open(f->dir, geteuid(), NULL, &f->store, &perr), MFA_OK);
+	assert_int_equal(mfa_store_create(f->store, "alice", st, false, &perr), MFA_OK);
+	snprintf(f->path, sizeof(f->path), "%s/alice", f->dir);
+	mfa_state_free(&st);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	mfa_store_close(&f->store);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = malloc(65536);
+	size_t n;
+
+	assert_non_null(fp);
+	assert_non_null(buf);
+	n = fread(buf, 1, 65536, fp);
+	fclose(fp);
+	*lenp = n;
+	return buf;
+}
+
+static void
+spit(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static size_t
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+test_begin_commit_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	struct stat sb;
+
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	assert_int_equal(st->next, 7);
+	assert_memory_equal(st->secret, "12345678901234567890", 20);
+	st->next = 8;
+	st->failures = 1;
+	assert_int_equal(mfa_store_commit(txn, st, &perr), MFA_OK);
+	/* One commit per lock: the lock is on the file that was replaced. */
+	assert_int_equal(mfa_store_commit(txn, st, &perr), MFA_ERR_INVALID_ARG);
+	mfa_store_end(&txn);
+	assert_null(txn);
+	mfa_state_free(&st);
+
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	assert_int_equal(st->next, 8);
+	assert_int_equal(st->failures, 1);
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(sb.st_uid, geteuid());
+	assert_int_equal(count_entries(f->dir), 1); /* no temporary left behind */
+}
+
+static void
+test_unenrolled_user_is_not_found(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+
+	assert_int_equal(mfa_store_begin(f->store, "bob", &txn, &st, &perr), MFA_ERR_NOT_FOUND);
+	assert_null(txn);
+	assert_null(st);
+	assert_non_null(strstr(perr.file, "/bob"));
+	assert_non_null(strstr(perr.msg, "not enrolled"));
+}
+
+static void
+test_create_never_replaces_without_force(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_state *st = sample_state(1000);
+	struct mfa_parse_err perr;
+	char *before, *after;
+	size_t blen, alen;
+
+	before = slurp(f->path, &blen);
+	assert_int_equal(mfa_store_create(f->store, "alice", st, false, &perr), MFA_ERR_EXISTS);
+	after = slurp(f->path, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	free(after);
+	assert_int_equal(mfa_store_create(f->store, "alice", st, true, &perr), MFA_OK);
+	after = slurp(f->path, &alen);
+	assert_non_null(strstr(after, "next=1000\n"));
+	assert_int_equal(count_entries(f->dir), 1);
+	free(before);
+	free(after);
+	mfa_state_free(&st);
+}
+
+/* Each unsafe state file fails closed with its reason and stays byte-identical. */
+static void
+expect_refused(struct fixture *f, const char *user, int err, const char *reason)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	int r;
+
+	r = mfa_store_begin(f->store, user, &txn, &st, &perr);
+	if (r != err || strstr(perr.msg, reason) == NULL)
+		fail_msg("%s: got %s \"%s\"; want %s \"%s\"", user, mfa_strerror_name(r), perr.msg,
+			 mfa_strerror_name(err), reason);
+	assert_null(txn);
+	assert_null(st);
+	assert_non_null(strstr(perr.file, user));
+}
+
+static void
+expect_unchanged(const char *path, const char *text)
+{
+	size_t len;
+	char *now = slurp(path, &len);
+
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(now, text, len);
+	free(now);
+}
+
+static void
+test_unsafe_and_corrupt_files_fail_closed(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], target[256];
+	size_t len;
+	char *good = slurp(f->path, &len);
+	const char *truncated = "version=1\ntype=totp\nalgorithm=SHA1\ndigits=6\n";
+	const char *garbage = "\x7f"
+			      "ELF\x01\x02garbage\n";
+
+	good[len] = '\0';
+
+	snprintf(target, sizeof(target), "%s/../mfacover-victim-%d", f->dir, (int)getpid());
+	spit(target, good, 0600);
+	snprintf(path, sizeof(path), "%s/linked", f->dir);
+	assert_int_equal(symlink(target, path), 0);
+	expect_refused(f, "linked", MFA_ERR_UNSAFE_FILE, "symbolic link");
+	expect_unchanged(target, good);
+	unlink(target);
+
+	snprintf(path, sizeof(path), "%s/groupread", f->dir);
+	spit(path, good, 0640);
+	expect_refused(f, "groupread", MFA_ERR_UNSAFE_FILE, "group or others");
+	expect_unchanged(path, good);
+
+	snprintf(path, sizeof(path), "%s/worldwrite", f->dir);
+	spit(path, good, 0602);
+	expect_refused(f, "worldwrite", MFA_ERR_UNSAFE_FILE, "group or others");
+
+	snprintf(path, sizeof(path), "%s/truncated", f->dir);
+	spit(path, truncated, 0600);
+	expect_refused(f, "truncated", MFA_ERR_PARSE, "missing");
+	expect_unchanged(path, truncated);
+
+	snprintf(path, sizeof(path), "%s/garbage", f->dir);
+	spit(path, garbage, 0600);
+	expect_refused(f, "garbage", MFA_ERR_PARSE, "");
+	expect_unchanged(path, garbage);
+
+	snprintf(path, sizeof(path), "%s/empty", f->dir);
+	spit(path, "", 0600);
+	expect_refused(f, "empty", MFA_ERR_PARSE, "empty");
+
+	snprintf(path, sizeof(path), "%s/hardlinked", f->dir);
+	assert_int_equal(link(f->path, path), 0);
+	expect_refused(f, "hardlinked", MFA_ERR_UNSAFE_FILE, "hard link");
+	unlink(path);
+
+	snprintf(path, sizeof(path), "%s/fifo", f->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	expect_refused(f, "fifo", MFA_ERR_UNSAFE_FILE, "not a regular file");
+
+	snprintf(path, sizeof(path), "%s/adir", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	expect_refused(f, "adir", MFA_ERR_UNSAFE_FILE, "not a regular file");
+
+	if (geteuid() == 0) {
+		snprintf(path, sizeof(path), "%s/foreign", f->dir);
+		spit(path, good, 0600);
+		assert_int_equal(chown(path, 4242, 4242), 0);
+		expect_refused(f, "foreign", MFA_ERR_UNSAFE_FILE, "wrong owner");
+		expect_unchanged(path, good);
+	} else {
+		print_message("not root: the foreign-owner case needs chown and is skipped\n");
+	}
+	free(good);
+}
+
+static void
+test_user_names_that_cannot_name_a_file(void **state)
+{
+	static const char *const bad[] = {"",    ".",   "..",        ".hidden", "../alice",
+					  "a/b", "a b", "tab\tname", "nl\nname"};
+	struct fixture *f = *state;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL, *good = sample_state(0);
+	struct mfa_parse_err perr;
+	char longname[MFA_STORE_NAME_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(mfa_store_user_name_valid(bad[i]));
+		assert_int_equal(mfa_store_begin(f->store, bad[i], &txn, &st, &perr),
+				 MFA_ERR_INVALID_ARG);
+		assert_int_equal(mfa_store_create(f->store, bad[i], good, false, &perr),
+				 MFA_ERR_INVALID_ARG);
+	}
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_false(mfa_store_user_name_valid(longname));
+	longname[MFA_STORE_NAME_MAX] = '\0';
+	assert_true(mfa_store_user_name_valid(longname));
+	assert_true(mfa_store_user_name_valid("svc-wartung.extern@corp"));
+	assert_int_equal(count_entries(f->dir), 1);
+	mfa_state_free(&good);
+}
+
+static void
+test_unsafe_store_directories(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store *s = NULL;
+	struct mfa_parse_err perr;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/open", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, 0770), 0);
+	assert_int_equal(mfa_store_dir_open(path, geteuid(), NULL, &s, &perr), MFA_ERR_UNSAFE_FILE);
+	assert_non_null(strstr(perr.msg, "writable by group or others"));
+	assert_null(s);
+
+	/* A world-writable parent without the sticky bit. */
+	assert_int_equal(chmod(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/open/inner", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(mfa_store_dir_open(path, geteuid(), NULL, &s, &perr), MFA_ERR_UNSAFE_FILE);
+	assert_non_null(strstr(perr.msg, "parent"));
+
+	assert_int_equal(mfa_store_dir_open("/nonexistent/mfacover", geteuid(), NULL, &s, &perr),
+			 MFA_ERR_NOT_FOUND);
+	assert_int_equal(mfa_store_dir_open(f->dir, geteuid() + 1, NULL, &s, &perr),
+			 MFA_ERR_UNSAFE_FILE);
+	assert_non_null(strstr(perr.msg, "wrong owner"));
+}
+
+static void
+test_home_store_maps_every_user_to_one_file(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store *home = NULL;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = sample_state(42);
+	struct mfa_parse_err perr;
+	char path[256];
+
+	assert_int_equal(mfa_store_dir_open(f->dir, geteuid(), "token", &home, &perr), MFA_OK);
+	assert_int_equal(mfa_store_create(home, "carol", st, false, &perr), MFA_OK);
+	mfa_state_free(&st);
+	snprintf(path, sizeof(path), "%s/token", f->dir);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(mfa_store_begin(home, "carol", &txn, &st, &perr), MFA_OK);
+	assert_int_equal(st->next, 42);
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	mfa_store_close(&home);
+	assert_null(home);
+}
+
+/* 32 processes each add one to `next` under the lock: none is lost. */
+static void
+test_concurrent_writers_lose_no_update(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	pid_t pids[32];
+	int i, status;
+
+	for (i = 0; i < 32; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			int ok = mfa_store_begin(f->store, "alice", &txn, &st, &perr) == MFA_OK;
+
+			if (ok) {
+				st->next++;
+				ok = mfa_store_commit(txn, st, &perr) == MFA_OK;
+				mfa_store_end(&txn);
+				mfa_state_free(&st);
+			}
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (i = 0; i < 32; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	assert_int_equal(st->next, 7 + 32);
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	assert_int_equal(count_entries(f->dir), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_begin_commit_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unenrolled_user_is_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_never_replaces_without_force, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unsafe_and_corrupt_files_fail_closed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_user_names_that_cannot_name_a_file, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unsafe_store_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_store_maps_every_user_to_one_file, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_writers_lose_no_update, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
