@@ -157,6 +157,11 @@ define_services(void)
 		 "auth required %s store=%s use_first_pass [prompt=OTP code: ]\n",
 		 E.pam_dir, E.module, E.store);
 	service_text("first", text);
+	snprintf(text, sizeof(text),
+		 "auth required %s/pam_set_items.so\n"
+		 "auth required %s store=%s try_first_pass\n",
+		 E.pam_dir, E.module, E.store);
+	service_text("try", text);
 	snprintf(text, sizeof(text), "auth required %s store=home\n", E.module);
 	service_text("home", text);
 }
@@ -601,6 +606,19 @@ test_use_first_pass_and_custom_prompt(void **state)
 	/* use_first_pass without a password item fails closed, without asking. */
 	assert_int_equal(auth("first", "alice", NULL), PAM_AUTH_ERR);
 	expect_log("reason=no_password_item_for_use_first_pass");
+
+	/* try_first_pass takes the item when there is one ... */
+	hotp(1, code);
+	assert_int_equal(setenv("PAM_AUTHTOK", code, 1), 0);
+	assert_int_equal(auth("try", "alice", NULL), PAM_SUCCESS);
+	assert_int_equal(unsetenv("PAM_AUTHTOK"), 0);
+	/* ... and asks when there is none. */
+	{
+		const char *answers[] = {code, NULL};
+
+		hotp(2, code);
+		assert_int_equal(auth("try", "alice", answers), PAM_SUCCESS);
+	}
 }
 
 /* ---- lockout and recovery ----------------------------------------------- */
@@ -799,6 +817,20 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 	expect_log("missing");
 	after = slurp(path, &alen);
 	assert_int_equal(alen, strlen("version=1\ntype=hotp\n"));
+	free(after);
+
+	write_file(path, 0600,
+		   "\x7f"
+		   "ELF garbage \x01\x02\n");
+	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
+	expect_log("reason=state_unusable");
+	after = slurp(path, &alen);
+	assert_int_equal(alen, strlen("\x7f"
+				      "ELF garbage \x01\x02\n"));
+	assert_memory_equal(after,
+			    "\x7f"
+			    "ELF garbage \x01\x02\n",
+			    alen);
 	free(after);
 
 	if (geteuid() == 0) {
