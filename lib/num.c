@@ -26,3 +26,15 @@ mfa_parse_u64(const char *text, size_t len, uint64_t max, uint64_t *valp)
 	*valp = v;
 	return MFA_OK;
 }
+
+int
+mfa_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -14,4 +14,7 @@
  */
 int mfa_parse_u64(const char *text, size_t len, uint64_t max, uint64_t *valp);
 
+/* The value of one hexadecimal digit (either case), or -1. */
+int mfa_hex_digit(char c);
+
 #endif /* MFA_NUM_H */

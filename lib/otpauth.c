@@ -28,18 +28,6 @@ col(size_t off)
 	return (unsigned)(off + 1);
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decode s into a new NUL-terminated string.  plus_is_space turns
  * '+' into ' ' (query values).  Control characters, decoded or literal, are
@@ -62,8 +50,8 @@ percent_decode(const struct span *s, bool plus_is_space, const char *what, char 
 		if (c == '%') {
 			int hi, lo;
 
-			if (i + 2 >= s->len || (hi = hex_value(s->p[i + 1])) < 0 ||
-			    (lo = hex_value(s->p[i + 2])) < 0) {
+			if (i + 2 >= s->len || (hi = mfa_hex_digit(s->p[i + 1])) < 0 ||
+			    (lo = mfa_hex_digit(s->p[i + 2])) < 0) {
 				mfa_parse_err_set(perr, 0, col(s->off + i),
 						  "%s: '%%' is not followed by two hex digits",
 						  what);

@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 
 int
 mfa_store_begin(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
@@ -49,4 +50,37 @@ mfa_store_end(struct mfa_store_txn **txnp)
 	if (txnp == NULL || *txnp == NULL)
 		return;
 	(*txnp)->store->ops->end(txnp);
+}
+
+int
+mfa_store_remove(struct mfa_store *store, const char *user, struct mfa_parse_err *perr)
+{
+	if (store == NULL || store->ops == NULL || user == NULL)
+		return MFA_ERR_INVALID_ARG;
+	return store->ops->remove(store, user, perr);
+}
+
+int
+mfa_store_list(struct mfa_store *store, char ***usersp, size_t *np, struct mfa_parse_err *perr)
+{
+	if (usersp != NULL)
+		*usersp = NULL;
+	if (np != NULL)
+		*np = 0;
+	if (store == NULL || store->ops == NULL || usersp == NULL || np == NULL)
+		return MFA_ERR_INVALID_ARG;
+	return store->ops->list(store, usersp, np, perr);
+}
+
+void
+mfa_store_free_list(char ***usersp, size_t n)
+{
+	size_t i;
+
+	if (usersp == NULL || *usersp == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free((*usersp)[i]);
+	free(*usersp);
+	*usersp = NULL;
 }

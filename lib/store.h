@@ -35,6 +35,9 @@ struct mfa_store_ops {
 	void (*end)(struct mfa_store_txn **txnp);
 	int (*create)(struct mfa_store *store, const char *user, const struct mfa_state *st,
 		      bool replace, struct mfa_parse_err *perr);
+	int (*remove)(struct mfa_store *store, const char *user, struct mfa_parse_err *perr);
+	int (*list)(struct mfa_store *store, char ***usersp, size_t *np,
+		    struct mfa_parse_err *perr);
 	void (*close)(struct mfa_store **storep);
 };
 
@@ -64,6 +67,16 @@ void mfa_store_end(struct mfa_store_txn **txnp);
  */
 int mfa_store_create(struct mfa_store *store, const char *user, const struct mfa_state *st,
 		     bool replace, struct mfa_parse_err *perr);
+
+/* Remove a user's state (revocation), waiting for an update in flight. */
+int mfa_store_remove(struct mfa_store *store, const char *user, struct mfa_parse_err *perr);
+
+/*
+ * The users that have a state, sorted; free with mfa_store_free_list().
+ * For administration (it reads the whole store), never for authentication.
+ */
+int mfa_store_list(struct mfa_store *store, char ***usersp, size_t *np, struct mfa_parse_err *perr);
+void mfa_store_free_list(char ***usersp, size_t n);
 
 /* Close the store; NULLs *storep.  Accepts NULL. */
 void mfa_store_close(struct mfa_store **storep);

@@ -3,6 +3,7 @@
  */
 #include "store_dir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -542,6 +543,104 @@ out:
 	return r;
 }
 
+static int
+sd_remove(struct mfa_store *store, const char *user, struct mfa_parse_err *perr)
+{
+	struct store_dir *sd = (struct store_dir *)store;
+	const char *name;
+	struct stat st;
+	int fd = -1, r;
+
+	if (!mfa_store_user_name_valid(user))
+		return store_fail(perr, sd->path, NULL, MFA_ERR_INVALID_ARG, 0,
+				  "the user name cannot name a state file");
+	name = store_file_name(sd, user);
+	/*
+	 * Lock what the name names so an authentication in flight finishes
+	 * first; an unsafe or corrupt file may be removed too (that is how an
+	 * admin clears it), but a missing one is reported.
+	 */
+	r = open_and_lock(sd, name, &fd, &st, perr);
+	if (r != MFA_OK && r != MFA_ERR_UNSAFE_FILE)
+		return r;
+	if (unlinkat(sd->dirfd, name, 0) != 0) {
+		r = store_fail(perr, sd->path, name, MFA_ERR_IO, errno, "cannot remove");
+		goto out;
+	}
+	r = sync_dir(sd, name, perr);
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+sd_list(struct mfa_store *store, char ***usersp, size_t *np, struct mfa_parse_err *perr)
+{
+	struct store_dir *sd = (struct store_dir *)store;
+	struct dirent *e;
+	char **users = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = NULL;
+	int fd, r = MFA_OK;
+
+	if (sd->fixed_name != NULL) {
+		/* The home store holds one file. */
+		if (faccessat(sd->dirfd, sd->fixed_name, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+			return MFA_OK;
+		if ((users = calloc(1, sizeof(*users))) == NULL ||
+		    (users[0] = strdup(sd->fixed_name)) == NULL) {
+			free(users);
+			return MFA_ERR_NOMEM;
+		}
+		*usersp = users;
+		*np = 1;
+		return MFA_OK;
+	}
+	if ((fd = dup(sd->dirfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return store_fail(perr, sd->path, NULL, MFA_ERR_IO, errno, "cannot read");
+	}
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL) {
+		if (!mfa_store_user_name_valid(e->d_name))
+			continue; /* ".", "..", temporaries */
+		if (n == cap) {
+			size_t ncap = cap == 0 ? 16 : cap * 2;
+			char **nu = realloc(users, ncap * sizeof(*users));
+
+			if (nu == NULL) {
+				r = MFA_ERR_NOMEM;
+				goto out;
+			}
+			users = nu;
+			cap = ncap;
+		}
+		if ((users[n] = strdup(e->d_name)) == NULL) {
+			r = MFA_ERR_NOMEM;
+			goto out;
+		}
+		n++;
+	}
+	if (n > 0)
+		qsort(users, n, sizeof(*users), name_cmp);
+	*usersp = users;
+	*np = n;
+	users = NULL;
+	n = 0;
+out:
+	mfa_store_free_list(&users, n);
+	closedir(d);
+	return r;
+}
+
 static void
 sd_close(struct mfa_store **storep)
 {
@@ -561,5 +660,7 @@ static const struct mfa_store_ops store_dir_ops = {
 	.commit = sd_commit,
 	.end = sd_end,
 	.create = sd_create,
+	.remove = sd_remove,
+	.list = sd_list,
 	.close = sd_close,
 };

@@ -32,7 +32,8 @@ if command -v gcc >/dev/null && multiarch=$(gcc -print-multiarch 2>/dev/null) &&
 fi
 
 [[ -x "$stage$prefix/sbin/mfacover-audit" ]] || fail "no executable $prefix/sbin/mfacover-audit"
-for page in man8/pam_mfacover.8 man8/mfacover-audit.8; do
+[[ -x "$stage$prefix/bin/mfacover-enroll" ]] || fail "no executable $prefix/bin/mfacover-enroll"
+for page in man8/pam_mfacover.8 man8/mfacover-audit.8 man1/mfacover-enroll.1; do
 	[[ -f "$stage$prefix/share/man/$page" ]] || fail "no man page $prefix/share/man/$page"
 done
 if find "$stage" -name 'libpam_mfacover*' | grep -q .; then

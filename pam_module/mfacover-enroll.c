@@ -1,0 +1,1163 @@
+/*
+ * mfacover-enroll - enroll, list, reset and revoke second factors.
+ *
+ * The companion of pam_mfacover.so: it writes the state files the module
+ * reads.  Thin: tokens, recovery codes, URIs, QR codes, imports and the
+ * store are libmfacover's; this file parses the command line, talks to the
+ * terminal, switches to the user for a home store, and prints text or JSON.
+ *
+ * Exit status: 0 done, 1 refused or failed (a message says why; nothing was
+ * written), 64 bad command line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "base32.h"
+#include "enroll.h"
+#include "import_ga.h"
+#include "import_oath.h"
+#include "json_writer.h"
+#include "mfa_mem.h"
+#include "mfa_version.h"
+#include "num.h"
+#include "qr.h"
+#include "store_dir.h"
+
+#define EXIT_USAGE 64
+#define IMPORT_MAX_BYTES (1024u * 1024u)
+#define CONFIRM_TRIES 3
+
+enum command {
+	CMD_ENROLL,
+	CMD_LIST,
+	CMD_REVOKE,
+	CMD_RESET_LOCKOUT,
+	CMD_RECOVERY_CODES,
+};
+
+static const char *const command_names[] = {
+	[CMD_ENROLL] = "enroll",
+	[CMD_LIST] = "list",
+	[CMD_REVOKE] = "revoke",
+	[CMD_RESET_LOCKOUT] = "reset-lockout",
+	[CMD_RECOVERY_CODES] = "recovery-codes",
+};
+
+struct options {
+	enum command command;
+	const char *user;
+	const char *store;
+	const char *root;
+	bool home;
+	const char *issuer;
+	unsigned digits;
+	unsigned period;
+	enum mfa_otp_alg alg;
+	bool hotp;
+	uint64_t counter;
+	const char *secret;
+	const char *import_ga;
+	const char *import_oath;
+	bool force;
+	bool no_confirm;
+	const char *qr_out;
+	bool qr_invert;
+	unsigned recovery_count;
+	bool json;
+};
+
+/* Everything one command works on, resolved from the options. */
+struct target {
+	struct mfa_account *account;
+	char store_dir[PATH_MAX];
+	uid_t owner;
+	const char *fixed_name; /* home store: "token" */
+	struct mfa_store *store;
+	char file[PATH_MAX + 256];
+};
+
+static const char *progname = "mfacover-enroll";
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: %s [COMMAND] [--user NAME] [--store DIR | --home] [--root DIR]\n"
+		"       [--issuer TEXT] [--digits N] [--period SECONDS] [--algorithm ALG] [--hotp]\n"
+		"       [--counter N] [--secret BASE32 | --import-google-authenticator FILE |\n"
+		"       --import-oath-usersfile FILE] [--force] [--no-confirm] [--qr-out FILE]\n"
+		"       [--qr-invert] [--recovery-codes N] [--format text|json] [--help]\n"
+		"       [--version]\n",
+		progname);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "Commands (default: enroll):\n"
+	       "  enroll          create a token: show its otpauth URI and QR code, activate it\n"
+	       "                  with a first code, and issue one-time recovery codes\n"
+	       "  list            list tokens with last use, lockout and recovery codes left\n"
+	       "  revoke          remove a user's token\n"
+	       "  reset-lockout   clear a user's failure count and lockout\n"
+	       "  recovery-codes  replace a user's recovery codes by new ones\n"
+	       "\n"
+	       "Options:\n"
+	       "  -u, --user NAME     the user (root: required; others: themselves)\n"
+	       "  -s, --store DIR     the central store (default /var/lib/mfacover)\n"
+	       "      --home          the user's ~/.config/mfacover/token (store=home);\n"
+	       "                      the default when not run as root\n"
+	       "      --root DIR      treat DIR as /: users from DIR/etc/passwd, store under DIR\n"
+	       "      --issuer TEXT   the issuer shown in the app (default: the host name)\n"
+	       "      --digits N      6, 7 or 8 (default 6)\n"
+	       "      --period SECONDS  TOTP step, 1 to 3600 (default 30)\n"
+	       "      --algorithm ALG SHA1, SHA256 or SHA512 (default SHA1)\n"
+	       "      --hotp          an HOTP (counter) token instead of TOTP\n"
+	       "      --counter N     the HOTP token's first counter (default 0)\n"
+	       "      --secret BASE32 import this seed instead of generating one\n"
+	       "      --import-google-authenticator FILE\n"
+	       "                      import a ~/.google_authenticator file (replay state kept)\n"
+	       "      --import-oath-usersfile FILE\n"
+	       "                      import the user's line of a pam_oath users file\n"
+	       "      --force         replace an existing token\n"
+	       "      --no-confirm    activate without asking for a first code\n"
+	       "      --qr-out FILE   also write the QR code as PNG (.png) or SVG (.svg)\n"
+	       "      --qr-invert     draw the terminal QR code for dark text on a light\n"
+	       "                      background\n"
+	       "      --recovery-codes N  how many recovery codes to issue (default 10)\n"
+	       "  -f, --format FMT    text (default) or json\n"
+	       "  -h, --help          show this help and exit\n"
+	       "  -V, --version       show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 done, 1 refused or failed (nothing written), 64 bad command line.\n");
+}
+
+static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *
+perr_text(const struct mfa_parse_err *perr)
+{
+	static char buf[MFA_PARSE_ERR_FILE_MAX + MFA_PARSE_ERR_MSG_MAX + 32];
+
+	return mfa_parse_err_format(perr, buf, sizeof(buf));
+}
+
+static int
+parse_unsigned(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (mfa_parse_u64(text, strlen(text), max, out) != MFA_OK || *out < min) {
+		fail("%s must be a number from %llu to %llu", opt, (unsigned long long)min,
+		     (unsigned long long)max);
+		return -1;
+	}
+	return 0;
+}
+
+enum long_only {
+	OPT_HOME = 256,
+	OPT_ROOT,
+	OPT_ISSUER,
+	OPT_DIGITS,
+	OPT_PERIOD,
+	OPT_ALGORITHM,
+	OPT_HOTP,
+	OPT_COUNTER,
+	OPT_SECRET,
+	OPT_IMPORT_GA,
+	OPT_IMPORT_OATH,
+	OPT_FORCE,
+	OPT_NO_CONFIRM,
+	OPT_QR_OUT,
+	OPT_QR_INVERT,
+	OPT_RECOVERY_CODES,
+};
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"user", required_argument, NULL, 'u'},
+		{"store", required_argument, NULL, 's'},
+		{"home", no_argument, NULL, OPT_HOME},
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"issuer", required_argument, NULL, OPT_ISSUER},
+		{"digits", required_argument, NULL, OPT_DIGITS},
+		{"period", required_argument, NULL, OPT_PERIOD},
+		{"algorithm", required_argument, NULL, OPT_ALGORITHM},
+		{"hotp", no_argument, NULL, OPT_HOTP},
+		{"counter", required_argument, NULL, OPT_COUNTER},
+		{"secret", required_argument, NULL, OPT_SECRET},
+		{"import-google-authenticator", required_argument, NULL, OPT_IMPORT_GA},
+		{"import-oath-usersfile", required_argument, NULL, OPT_IMPORT_OATH},
+		{"force", no_argument, NULL, OPT_FORCE},
+		{"no-confirm", no_argument, NULL, OPT_NO_CONFIRM},
+		{"qr-out", required_argument, NULL, OPT_QR_OUT},
+		{"qr-invert", no_argument, NULL, OPT_QR_INVERT},
+		{"recovery-codes", required_argument, NULL, OPT_RECOVERY_CODES},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t n;
+	size_t i;
+	int c, sources = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->digits = MFA_OTP_DIGITS_DEFAULT;
+	o->period = MFA_OTP_PERIOD_DEFAULT;
+	o->alg = MFA_OTP_SHA1;
+	o->recovery_count = MFA_RECOVERY_DEFAULT_COUNT;
+	while ((c = getopt_long(argc, argv, "u:s:f:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			o->user = optarg;
+			break;
+		case 's':
+			o->store = optarg;
+			break;
+		case OPT_HOME:
+			o->home = true;
+			break;
+		case OPT_ROOT:
+			o->root = optarg;
+			break;
+		case OPT_ISSUER:
+			o->issuer = optarg;
+			break;
+		case OPT_DIGITS:
+			if (parse_unsigned("--digits", optarg, MFA_OTP_DIGITS_MIN,
+					   MFA_OTP_DIGITS_MAX, &n) != 0)
+				return EXIT_USAGE;
+			o->digits = (unsigned)n;
+			break;
+		case OPT_PERIOD:
+			if (parse_unsigned("--period", optarg, 1, MFA_OTP_PERIOD_MAX, &n) != 0)
+				return EXIT_USAGE;
+			o->period = (unsigned)n;
+			break;
+		case OPT_ALGORITHM:
+			if (mfa_otp_alg_parse(optarg, &o->alg) != MFA_OK) {
+				fail("--algorithm must be SHA1, SHA256 or SHA512");
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_HOTP:
+			o->hotp = true;
+			break;
+		case OPT_COUNTER:
+			if (parse_unsigned("--counter", optarg, 0, UINT64_MAX - 1, &o->counter) !=
+			    0)
+				return EXIT_USAGE;
+			break;
+		case OPT_SECRET:
+			o->secret = optarg;
+			sources++;
+			break;
+		case OPT_IMPORT_GA:
+			o->import_ga = optarg;
+			sources++;
+			break;
+		case OPT_IMPORT_OATH:
+			o->import_oath = optarg;
+			sources++;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_NO_CONFIRM:
+			o->no_confirm = true;
+			break;
+		case OPT_QR_OUT:
+			o->qr_out = optarg;
+			break;
+		case OPT_QR_INVERT:
+			o->qr_invert = true;
+			break;
+		case OPT_RECOVERY_CODES:
+			if (parse_unsigned("--recovery-codes", optarg, 0, MFA_STATE_RECOVERY_MAX,
+					   &n) != 0)
+				return EXIT_USAGE;
+			o->recovery_count = (unsigned)n;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0) {
+				o->json = true;
+			} else if (strcmp(optarg, "text") != 0) {
+				fail("--format must be text or json");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			help();
+			exit(0);
+		case 'V':
+			printf("mfacover-enroll %s\n", MFACOVER_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		for (i = 0; i < sizeof(command_names) / sizeof(command_names[0]); i++) {
+			if (strcmp(argv[optind], command_names[i]) == 0)
+				break;
+		}
+		if (i == sizeof(command_names) / sizeof(command_names[0])) {
+			fail("unknown command \"%s\"", argv[optind]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		o->command = (enum command)i;
+		optind++;
+	}
+	if (optind < argc) {
+		fail("unexpected argument \"%s\"", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (sources > 1) {
+		fail("--secret, --import-google-authenticator and --import-oath-usersfile "
+		     "exclude each other");
+		return EXIT_USAGE;
+	}
+	if (o->home && o->store != NULL) {
+		fail("--home and --store exclude each other");
+		return EXIT_USAGE;
+	}
+	if (o->root != NULL && o->root[0] != '/') {
+		fail("--root must be an absolute directory");
+		return EXIT_USAGE;
+	}
+	if (o->store != NULL && o->store[0] != '/') {
+		fail("--store must be an absolute directory");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* mkdir -p for the store: parents 0755, the last component 0700. */
+static int
+make_store_dir(const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, len + 1);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Resolve the user, and the store their token lives in. */
+static int
+resolve_target(const struct options *o, struct target *t)
+{
+	struct mfa_parse_err perr;
+	const char *user = o->user;
+	struct passwd *self = NULL;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	mfa_parse_err_init(&perr, NULL);
+	if (user == NULL) {
+		if (geteuid() == 0 && o->command != CMD_LIST) {
+			fail("run as root, say whose token with --user NAME");
+			return EXIT_USAGE;
+		}
+		if ((self = getpwuid(geteuid())) == NULL) {
+			fail("cannot find the account of uid %u", (unsigned)geteuid());
+			return 1;
+		}
+		user = self->pw_name;
+	} else if (geteuid() != 0) {
+		self = getpwuid(geteuid());
+		if (self == NULL || strcmp(self->pw_name, user) != 0) {
+			fail("only root can manage another user's token");
+			return 1;
+		}
+	}
+	if (!mfa_store_user_name_valid(user)) {
+		fail("\"%s\" cannot be a user name here", user);
+		return 1;
+	}
+	if ((r = mfa_account_lookup(o->root, user, &t->account, &perr)) != MFA_OK) {
+		fail("unknown user %s: %s", user, perr_text(&perr));
+		return 1;
+	}
+	if (o->home || (geteuid() != 0 && o->store == NULL)) {
+		if (snprintf(t->store_dir, sizeof(t->store_dir), "%s/%s", t->account->home,
+			     MFA_STORE_HOME_SUBDIR) >= (int)sizeof(t->store_dir))
+			return 1;
+		t->owner = t->account->uid;
+		t->fixed_name = MFA_STORE_HOME_FILE;
+	} else {
+		if (snprintf(t->store_dir, sizeof(t->store_dir), "%s%s",
+			     o->root != NULL && strcmp(o->root, "/") != 0 ? o->root : "",
+			     o->store != NULL ? o->store : MFA_STORE_DEFAULT_DIR) >=
+		    (int)sizeof(t->store_dir))
+			return 1;
+		t->owner = 0;
+	}
+	snprintf(t->file, sizeof(t->file), "%s/%s", t->store_dir,
+		 t->fixed_name != NULL ? t->fixed_name : t->account->name);
+	return 0;
+}
+
+/* Open the target's store, creating its directory when asked to. */
+static int
+open_target_store(struct target *t, bool create_dir)
+{
+	struct mfa_parse_err perr;
+	int r;
+
+	mfa_parse_err_init(&perr, NULL);
+	r = mfa_store_dir_open(t->store_dir, t->owner, t->fixed_name, &t->store, &perr);
+	if (r == MFA_ERR_NOT_FOUND && create_dir) {
+		if (make_store_dir(t->store_dir) != 0) {
+			fail("cannot create %s: %s", t->store_dir, strerror(errno));
+			return 1;
+		}
+		r = mfa_store_dir_open(t->store_dir, t->owner, t->fixed_name, &t->store, &perr);
+	}
+	if (r != MFA_OK) {
+		fail("%s", perr_text(&perr));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+target_release(struct target *t)
+{
+	mfa_store_close(&t->store);
+	mfa_account_free(&t->account);
+}
+
+/* For a home store run by root: become the user before touching their home. */
+static int
+become_user(const struct target *t)
+{
+	if (t->fixed_name == NULL || geteuid() != 0 || t->owner == 0)
+		return 0;
+	if (setgroups(0, NULL) != 0 || setgid(t->account->gid) != 0 ||
+	    setuid(t->account->uid) != 0 || setuid(0) == 0) {
+		fail("cannot switch to user %s", t->account->name);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+iso_time(uint64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(buf, size, "never");
+	else
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Read a file to import: not a link, a regular file, at most 1 MiB. */
+static int
+read_import_file(const char *path, char **bufp, size_t *lenp)
+{
+	struct stat st;
+	size_t off = 0;
+	char *buf;
+	int fd;
+
+	*bufp = NULL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		fail("cannot open %s: %s", path,
+		     errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+	    (unsigned long long)st.st_size > IMPORT_MAX_BYTES) {
+		fail("%s is not a regular file of at most %u bytes", path, IMPORT_MAX_BYTES);
+		close(fd);
+		return -1;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fail("cannot read %s", path);
+			mfa_freezero(buf, (size_t)st.st_size + 1);
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	buf[off] = '\0';
+	*bufp = buf;
+	*lenp = off;
+	return 0;
+}
+
+/* The new token's state: imported, from --secret, or freshly generated. */
+static int
+build_state(const struct options *o, const struct target *t, struct mfa_state **stp,
+	    const char **sourcep)
+{
+	struct mfa_enroll_params p;
+	struct mfa_parse_err perr;
+	uint8_t *secret = NULL;
+	size_t secret_len = 0, len = 0;
+	char *buf = NULL;
+	int r;
+
+	mfa_parse_err_init(&perr, NULL);
+	memset(&p, 0, sizeof(p));
+	*sourcep = "generated";
+	if (o->import_ga != NULL || o->import_oath != NULL) {
+		const char *file = o->import_ga != NULL ? o->import_ga : o->import_oath;
+
+		if (read_import_file(file, &buf, &len) != 0)
+			return 1;
+		mfa_parse_err_init(&perr, file);
+		if (o->import_ga != NULL) {
+			struct mfa_import_ga_report report;
+
+			memset(&report, 0, sizeof(report));
+			r = mfa_import_ga_parse(buf, len, file, stp, &report, &perr);
+			*sourcep = "google-authenticator";
+			if (r == MFA_OK && report.scratch_codes > 0)
+				fprintf(stderr,
+					"%s: %u emergency scratch codes were not imported; new "
+					"recovery codes replace them\n",
+					progname, report.scratch_codes);
+		} else {
+			struct mfa_import_oath_report report;
+
+			memset(&report, 0, sizeof(report));
+			r = mfa_import_oath_user_report(buf, len, file, t->account->name, stp,
+							&report, &perr);
+			*sourcep = "oath-usersfile";
+			if (r == MFA_OK && report.pin == MFA_IMPORT_OATH_PIN_SET)
+				fprintf(stderr,
+					"%s: the users file asks for a PIN before the code; "
+					"mfacover does not: keep a password module in the stack\n",
+					progname);
+			if (r == MFA_OK && report.last_step_matches > 1)
+				fprintf(stderr,
+					"%s: the last used code matches %u time steps; the latest "
+					"was taken, so codes may be refused until the clock "
+					"reaches it\n",
+					progname, report.last_step_matches);
+		}
+		mfa_freezero(buf, len + 1);
+		if (r != MFA_OK) {
+			fail("cannot import: %s", perr_text(&perr));
+			return 1;
+		}
+		(*stp)->created = (uint64_t)time(NULL);
+		return 0;
+	}
+	if (o->secret != NULL) {
+		r = mfa_base32_decode(o->secret, strlen(o->secret), &secret, &secret_len, &perr);
+		if (r != MFA_OK) {
+			fail("--secret is not valid base32: %s", perr.msg);
+			return 1;
+		}
+		if (secret_len < MFA_OTP_KEY_MIN || secret_len > MFA_OTP_KEY_MAX) {
+			fail("--secret holds %zu bytes; %d to %d are accepted", secret_len,
+			     MFA_OTP_KEY_MIN, MFA_OTP_KEY_MAX);
+			mfa_freezero(secret, secret_len);
+			return 1;
+		}
+		*sourcep = "secret";
+	}
+	p.kind = o->hotp ? MFA_OTP_HOTP : MFA_OTP_TOTP;
+	p.alg = o->alg;
+	p.digits = o->digits;
+	p.period = o->period;
+	p.secret = secret;
+	p.secret_len = secret_len;
+	p.counter = o->counter;
+	p.now = time(NULL);
+	r = mfa_enroll_build_state(&p, stp);
+	mfa_freezero(secret, secret_len);
+	if (r != MFA_OK) {
+		fail("cannot create the token: %s", mfa_strerror(r));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+default_issuer(const struct options *o, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	if (o->issuer != NULL) {
+		snprintf(buf, size, "%s", o->issuer);
+		return;
+	}
+	buf[0] = '\0';
+	if (o->root != NULL && strcmp(o->root, "/") != 0) {
+		/* The image's own name, not the provisioning host's. */
+		snprintf(path, sizeof(path), "%s/etc/hostname", o->root);
+		if ((fp = fopen(path, "re")) != NULL) {
+			if (fgets(buf, (int)size, fp) == NULL)
+				buf[0] = '\0';
+			fclose(fp);
+		}
+		buf[strcspn(buf, "\r\n")] = '\0';
+	} else if (gethostname(buf, size) != 0) {
+		buf[0] = '\0';
+	}
+	buf[size - 1] = '\0';
+	/* A ':' would split the label; an empty issuer is left out. */
+	for (char *p = buf; *p != '\0'; p++) {
+		if (*p == ':' || (unsigned char)*p < 0x20)
+			*p = '-';
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, size, "mfacover");
+}
+
+static int
+write_qr_file(const char *path, const char *uri)
+{
+	struct mfa_qr *qr = NULL;
+	size_t len = strlen(path);
+	bool svg = len > 4 && strcmp(path + len - 4, ".svg") == 0;
+	bool png = len > 4 && strcmp(path + len - 4, ".png") == 0;
+	int fd, r;
+
+	if (!svg && !png) {
+		fail("--qr-out must name a .png or .svg file");
+		return -1;
+	}
+	if ((r = mfa_qr_encode(uri, &qr)) != MFA_OK) {
+		fail("cannot draw the QR code: %s", mfa_strerror(r));
+		return -1;
+	}
+	/* It encodes the seed: a new file only the caller can read. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fail("cannot create %s: %s", path, strerror(errno));
+		mfa_qr_free(&qr);
+		return -1;
+	}
+	r = svg ? mfa_qr_write_svg(qr, fd) : mfa_qr_write_png(qr, 8, fd);
+	mfa_qr_free(&qr);
+	if (r != MFA_OK || fsync(fd) != 0 || close(fd) != 0) {
+		fail("cannot write %s", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Drawn for the usual light text on a dark background; invert for dark
+ * text on a light background (see docs/qr.md).
+ */
+static void
+print_terminal_qr(const char *uri, bool invert)
+{
+	struct mfa_qr *qr = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (mfa_qr_encode(uri, &qr) != MFA_OK ||
+	    mfa_qr_render_terminal(qr, invert, &text, &len) != MFA_OK) {
+		fail("cannot draw the QR code; enter the key by hand");
+	} else {
+		fwrite(text, 1, len, stdout);
+	}
+	mfa_freezero(text, len);
+	mfa_qr_free(&qr);
+}
+
+/* Read one line from standard input (the first code), without its newline. */
+static bool
+read_code(char *buf, size_t size)
+{
+	if (fgets(buf, (int)size, stdin) == NULL)
+		return false;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	for (char *r = buf, *w = buf;; r++) {
+		if (*r != ' ' && *r != '\t')
+			*w++ = *r;
+		if (*r == '\0')
+			break;
+	}
+	return true;
+}
+
+static int
+confirm(struct mfa_state *st, bool json)
+{
+	char code[64];
+	int tries, r;
+
+	for (tries = 0; tries < CONFIRM_TRIES; tries++) {
+		fprintf(stderr, "Type the code your app shows now to activate the token: ");
+		fflush(stderr);
+		if (!read_code(code, sizeof(code))) {
+			fprintf(stderr, "\n");
+			fail("no code was typed; nothing was written");
+			return 1;
+		}
+		r = mfa_enroll_confirm(st, code, time(NULL), 1);
+		mfa_wipe(code, sizeof(code));
+		if (r == MFA_OK)
+			return 0;
+		fprintf(stderr, "%s\n",
+			r == MFA_ERR_OTP_REPLAY ? "That code was used already."
+						: "That code does not match; check the app's "
+						  "clock and the key.");
+	}
+	(void)json;
+	fail("the token was not activated; nothing was written");
+	return 1;
+}
+
+static void
+print_recovery_text(char (*codes)[MFA_RECOVERY_CODE_SIZE], size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	printf("\nRecovery codes: each works once, when the app is not at hand. They are\n"
+	       "shown only now and stored only as hashes; keep them offline.\n\n");
+	for (i = 0; i < n; i++)
+		printf("  %s\n", codes[i]);
+}
+
+/* type, algorithm, digits, period (null for HOTP): what the app was told. */
+static void
+json_token_params(struct json_writer *w, const struct mfa_state *st)
+{
+	json_key(w, "type");
+	json_string(w, mfa_otp_kind_name(st->kind));
+	json_key(w, "algorithm");
+	json_string(w, mfa_otp_alg_name(st->alg));
+	json_key(w, "digits");
+	json_uint(w, st->digits);
+	json_key(w, "period");
+	if (st->kind == MFA_OTP_TOTP)
+		json_uint(w, st->period);
+	else
+		json_null(w);
+}
+
+static void
+json_recovery(struct json_writer *w, char (*codes)[MFA_RECOVERY_CODE_SIZE], size_t n)
+{
+	size_t i;
+
+	json_key(w, "recovery_codes");
+	json_begin_array(w);
+	for (i = 0; i < n; i++)
+		json_string(w, codes[i]);
+	json_end_array(w);
+}
+
+static int
+cmd_enroll(const struct options *o, struct target *t)
+{
+	char(*codes)[MFA_RECOVERY_CODE_SIZE] = NULL;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL, *old = NULL;
+	struct mfa_parse_err perr;
+	struct json_writer *w = NULL;
+	char issuer[256], *uri = NULL, *b32 = NULL;
+	const char *source = "generated";
+	bool interactive_qr, qr_written = false;
+	int r, rc = 1;
+
+	mfa_parse_err_init(&perr, NULL);
+	/* Refuse early, before showing a secret that would never be stored. */
+	r = mfa_store_begin(t->store, t->account->name, &txn, &old, &perr);
+	mfa_store_end(&txn);
+	mfa_state_free(&old);
+	if (r != MFA_ERR_NOT_FOUND && !o->force) {
+		if (r == MFA_OK)
+			fail("%s has a token already (%s); --force replaces it", t->account->name,
+			     t->file);
+		else
+			fail("%s; --force replaces it", perr_text(&perr));
+		return 1;
+	}
+	if (build_state(o, t, &st, &source) != 0)
+		return 1;
+	default_issuer(o, issuer, sizeof(issuer));
+	if ((r = mfa_enroll_uri(st, issuer, t->account->name, &uri)) != MFA_OK ||
+	    (r = mfa_base32_encode(st->secret, st->secret_len, false, &b32)) != MFA_OK) {
+		fail("cannot write the otpauth URI: %s", mfa_strerror(r));
+		goto out;
+	}
+	if (o->qr_out != NULL) {
+		if (write_qr_file(o->qr_out, uri) != 0)
+			goto out;
+		qr_written = true;
+	}
+
+	interactive_qr = !o->json && o->import_ga == NULL && o->import_oath == NULL;
+	if (interactive_qr) {
+		printf("Token for %s (%s, %s, %u digits", t->account->name,
+		       st->kind == MFA_OTP_TOTP ? "TOTP" : "HOTP", mfa_otp_alg_name(st->alg),
+		       st->digits);
+		if (st->kind == MFA_OTP_TOTP)
+			printf(", every %u s", st->period);
+		printf("), issuer %s.\nScan the QR code with an authenticator app:\n\n", issuer);
+		print_terminal_qr(uri, o->qr_invert);
+		printf("\nor enter the key by hand: ");
+		for (size_t i = 0; b32[i] != '\0'; i++)
+			printf("%s%c", i > 0 && i % 4 == 0 ? " " : "", b32[i]);
+		printf("\n%s\n\n", uri);
+		fflush(stdout);
+	} else if (o->json && !o->no_confirm) {
+		/* The JSON comes last; a person confirming needs the key first. */
+		fprintf(stderr, "%s\n", uri);
+	}
+	if (!o->no_confirm && confirm(st, o->json) != 0)
+		goto out;
+
+	if (o->recovery_count > 0) {
+		if ((codes = calloc(o->recovery_count, sizeof(*codes))) == NULL)
+			goto out;
+		if ((r = mfa_enroll_new_recovery(st, o->recovery_count, MFA_RECOVERY_ITERATIONS,
+						 codes)) != MFA_OK) {
+			fail("cannot create recovery codes: %s", mfa_strerror(r));
+			goto out;
+		}
+	}
+	if ((r = mfa_store_create(t->store, t->account->name, st, o->force, &perr)) != MFA_OK) {
+		fail("%s", perr_text(&perr));
+		goto out;
+	}
+
+	if (o->json) {
+		if (json_writer_new_file(stdout, JSON_WRITER_PRETTY, &w) != MFA_OK)
+			goto out;
+		json_begin_object(w);
+		json_key(w, "user");
+		json_string(w, t->account->name);
+		json_token_params(w, st);
+		json_key(w, "counter");
+		if (st->kind == MFA_OTP_HOTP)
+			json_uint(w, st->next);
+		else
+			json_null(w);
+		json_key(w, "issuer");
+		json_string(w, issuer);
+		json_key(w, "secret");
+		json_string(w, b32);
+		json_key(w, "uri");
+		json_string(w, uri);
+		json_key(w, "source");
+		json_string(w, source);
+		json_key(w, "confirmed");
+		json_bool(w, !o->no_confirm);
+		json_key(w, "store");
+		json_string(w, t->file);
+		json_recovery(w, codes, o->recovery_count);
+		json_end_object(w);
+		if (json_writer_finish(w) != MFA_OK) {
+			fail("cannot write the JSON report");
+			goto out;
+		}
+	} else {
+		printf("Token %s for %s: %s\n", o->no_confirm ? "stored" : "activated",
+		       t->account->name, t->file);
+		print_recovery_text(codes, o->recovery_count);
+	}
+	rc = 0;
+out:
+	/* A QR code of a token that was never stored must not stay behind. */
+	if (rc != 0 && qr_written)
+		unlink(o->qr_out);
+	if (codes != NULL)
+		mfa_freezero(codes, o->recovery_count * sizeof(*codes));
+	json_writer_free(&w);
+	mfa_free_string(uri);
+	mfa_free_string(b32);
+	mfa_state_free(&st);
+	return rc;
+}
+
+static void
+json_state_fields(struct json_writer *w, const struct mfa_state *st, time_t now)
+{
+	json_token_params(w, st);
+	json_key(w, "created");
+	json_uint(w, st->created);
+	json_key(w, "last_success");
+	json_uint(w, st->last_success);
+	json_key(w, "failures");
+	json_uint(w, st->failures);
+	json_key(w, "locked");
+	json_bool(w, st->locked_until > (uint64_t)now);
+	json_key(w, "locked_until");
+	json_uint(w, st->locked_until);
+	json_key(w, "recovery_codes_left");
+	json_uint(w, st->nrecovery);
+}
+
+/* List every token of the store (or the user's own), with its state. */
+static int
+cmd_list(const struct options *o, struct target *t)
+{
+	struct json_writer *w = NULL;
+	struct mfa_parse_err perr;
+	char **users = NULL;
+	size_t n = 0, i;
+	time_t now = time(NULL);
+	int r, rc = 0;
+
+	mfa_parse_err_init(&perr, NULL);
+	if (t->fixed_name == NULL && o->user == NULL) {
+		if ((r = mfa_store_list(t->store, &users, &n, &perr)) != MFA_OK) {
+			fail("%s", perr_text(&perr));
+			return 1;
+		}
+	} else {
+		if ((users = calloc(1, sizeof(*users))) == NULL ||
+		    (users[0] = strdup(t->account->name)) == NULL) {
+			free(users);
+			return 1;
+		}
+		n = 1;
+	}
+	if (o->json) {
+		if (json_writer_new_file(stdout, JSON_WRITER_PRETTY, &w) != MFA_OK) {
+			mfa_store_free_list(&users, n);
+			return 1;
+		}
+		json_begin_object(w);
+		json_key(w, "store");
+		json_string(w, t->store_dir);
+		json_key(w, "tokens");
+		json_begin_array(w);
+	} else {
+		printf("%-20s %-4s %-6s %-6s %-20s %-8s %-20s %s\n", "USER", "TYPE", "ALG",
+		       "DIGITS", "LAST USE", "FAILURES", "LOCKED UNTIL", "RECOVERY LEFT");
+	}
+	for (i = 0; i < n; i++) {
+		struct mfa_store_txn *txn = NULL;
+		struct mfa_state *st = NULL;
+
+		mfa_parse_err_init(&perr, NULL);
+		r = mfa_store_begin(t->store, users[i], &txn, &st, &perr);
+		mfa_store_end(&txn);
+		if (r == MFA_ERR_NOT_FOUND && o->user != NULL) {
+			fail("%s has no token", users[i]);
+			rc = 1;
+			continue;
+		}
+		if (o->json) {
+			json_begin_object(w);
+			json_key(w, "user");
+			json_string(w, users[i]);
+			if (r == MFA_OK) {
+				json_state_fields(w, st, now);
+			} else {
+				json_key(w, "error");
+				json_string(w, perr_text(&perr));
+			}
+			json_end_object(w);
+		} else if (r == MFA_OK) {
+			char last[32], locked[32];
+
+			iso_time(st->last_success, last, sizeof(last));
+			if (st->locked_until > (uint64_t)now)
+				iso_time(st->locked_until, locked, sizeof(locked));
+			else
+				snprintf(locked, sizeof(locked), "-");
+			printf("%-20s %-4s %-6s %-6u %-20s %-8u %-20s %zu\n", users[i],
+			       mfa_otp_kind_name(st->kind), mfa_otp_alg_name(st->alg), st->digits,
+			       last, st->failures, locked, st->nrecovery);
+		} else {
+			printf("%-20s unusable: %s\n", users[i], perr_text(&perr));
+		}
+		if (r != MFA_OK)
+			rc = 1;
+		mfa_state_free(&st);
+	}
+	if (o->json) {
+		json_end_array(w);
+		json_end_object(w);
+		if (json_writer_finish(w) != MFA_OK)
+			rc = 1;
+		json_writer_free(&w);
+	}
+	mfa_store_free_list(&users, n);
+	return rc;
+}
+
+/* A one-line JSON or text result for the commands that change one token. */
+static void
+report_done(const struct options *o, const struct target *t, const char *what,
+	    char (*codes)[MFA_RECOVERY_CODE_SIZE], size_t ncodes)
+{
+	struct json_writer *w = NULL;
+
+	if (!o->json) {
+		printf("%s: %s (%s)\n", t->account->name, what, t->file);
+		print_recovery_text(codes, ncodes);
+		return;
+	}
+	if (json_writer_new_file(stdout, JSON_WRITER_PRETTY, &w) != MFA_OK)
+		return;
+	json_begin_object(w);
+	json_key(w, "user");
+	json_string(w, t->account->name);
+	json_key(w, "done");
+	json_string(w, what);
+	json_key(w, "store");
+	json_string(w, t->file);
+	if (codes != NULL)
+		json_recovery(w, codes, ncodes);
+	json_end_object(w);
+	json_writer_finish(w);
+	json_writer_free(&w);
+}
+
+static int
+cmd_revoke(const struct options *o, struct target *t)
+{
+	struct mfa_parse_err perr;
+
+	mfa_parse_err_init(&perr, NULL);
+	if (mfa_store_remove(t->store, t->account->name, &perr) != MFA_OK) {
+		fail("%s", perr_text(&perr));
+		return 1;
+	}
+	report_done(o, t, "revoked", NULL, 0);
+	return 0;
+}
+
+/* reset-lockout and recovery-codes: change one token under its lock. */
+static int
+cmd_update(const struct options *o, struct target *t)
+{
+	char(*codes)[MFA_RECOVERY_CODE_SIZE] = NULL;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	int r, rc = 1;
+
+	mfa_parse_err_init(&perr, NULL);
+	if ((r = mfa_store_begin(t->store, t->account->name, &txn, &st, &perr)) != MFA_OK) {
+		fail("%s", perr_text(&perr));
+		return 1;
+	}
+	if (o->command == CMD_RESET_LOCKOUT) {
+		st->failures = 0;
+		st->locked_until = 0;
+	} else {
+		if (o->recovery_count > 0 &&
+		    (codes = calloc(o->recovery_count, sizeof(*codes))) == NULL)
+			goto out;
+		if ((r = mfa_enroll_new_recovery(st, o->recovery_count, MFA_RECOVERY_ITERATIONS,
+						 codes)) != MFA_OK) {
+			fail("cannot create recovery codes: %s", mfa_strerror(r));
+			goto out;
+		}
+	}
+	if ((r = mfa_store_commit(txn, st, &perr)) != MFA_OK) {
+		fail("%s", perr_text(&perr));
+		goto out;
+	}
+	if (o->command == CMD_RESET_LOCKOUT)
+		report_done(o, t, "lockout reset", NULL, 0);
+	else
+		report_done(o, t, "new recovery codes", codes, o->recovery_count);
+	rc = 0;
+out:
+	if (codes != NULL)
+		mfa_freezero(codes, o->recovery_count * sizeof(*codes));
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct target t;
+	int rc;
+
+	if ((rc = parse_options(argc, argv, &o)) != 0)
+		return rc;
+	if ((rc = resolve_target(&o, &t)) != 0)
+		return rc;
+	if (become_user(&t) != 0 || open_target_store(&t, o.command == CMD_ENROLL) != 0) {
+		target_release(&t);
+		return 1;
+	}
+	switch (o.command) {
+	case CMD_ENROLL:
+		rc = cmd_enroll(&o, &t);
+		break;
+	case CMD_LIST:
+		rc = cmd_list(&o, &t);
+		break;
+	case CMD_REVOKE:
+		rc = cmd_revoke(&o, &t);
+		break;
+	case CMD_RESET_LOCKOUT:
+	case CMD_RECOVERY_CODES:
+		rc = cmd_update(&o, &t);
+		break;
+	}
+	target_release(&t);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = 1;
+	return rc;
+}
