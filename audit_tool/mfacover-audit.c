@@ -1,10 +1,10 @@
 /*
  * mfacover-audit - prove that every admin access path of a host needs a
  * second factor.  This is the command line only: options, output and exit
- * status.  The work is done by libmfacover (pam_services.h, audit_report.h).
+ * status.  The work is done by libmfacover (audit.h, audit_output.h).
  *
- * Exit status: 0 every admin path covered, 1 gaps, 2 could not audit or
- * not determined (this version always ends there), 64 bad command line.
+ * Exit status: 0 every admin path covered, 1 gaps, 2 could not audit (a
+ * file unreadable or malformed: the message names it), 64 bad command line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit_report.h"
+#include "audit.h"
+#include "audit_output.h"
 #include "mfa_err.h"
 #include "mfa_version.h"
-#include "pam_services.h"
 
 #define PROG "mfacover-audit"
 #define MAX_LIST 64
@@ -52,23 +52,22 @@ help(void)
 {
 	usage(stdout);
 	fputs("\n"
-	      "Report, for the host whose files are under DIR, each PAM service, the modules\n"
-	      "of its auth stack (include, substack and @include followed) and whether a\n"
-	      "second-factor module appears there.  This version does not yet judge access\n"
-	      "paths: its verdict is \"not determined\" and its exit status 2.\n"
+	      "Prove, for the host whose files are under DIR, that every admin account needs\n"
+	      "a second factor on every access path (PAM services, sshd, sudo, su, login,\n"
+	      "polkit, OpenVPN), or name each gap with the file, line and reason.\n"
 	      "\n"
 	      "  -r, --root DIR          audit the tree under DIR instead of / (read only)\n"
 	      "  -f, --format FORMAT     text (default) or json\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
-	      "  -g, --admin-group GROUP a group whose members are admins (repeatable;\n"
-	      "                          recorded in the report, evaluated in a later version)\n"
+	      "  -g, --admin-group GROUP a group whose members are admins (repeatable; replaces\n"
+	      "                          the defaults sudo, wheel and admin)\n"
 	      "  -m, --mfa-module NAME   count module NAME (e.g. pam_foo) as a second factor,\n"
 	      "                          besides the known ones (repeatable)\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 every admin path needs a second factor, 1 gaps found,\n"
-	      "2 could not audit or not determined, 64 bad command line.\n",
+	      "2 could not audit, 64 bad command line.\n",
 	      stdout);
 }
 
@@ -154,6 +153,19 @@ parse_args(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+/* Where a path inside the root is on this machine. */
+static const char *
+disk_path(const char *root, const char *path, char *buf, size_t bufsz)
+{
+	size_t rl = strlen(root);
+
+	while (rl > 0 && root[rl - 1] == '/')
+		rl--;
+	if (snprintf(buf, bufsz, "%.*s%s", (int)rl, root, path) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 static void
 print_error(const char *root, const struct mfa_parse_err *perr, int err)
 {
@@ -161,36 +173,13 @@ print_error(const char *root, const struct mfa_parse_err *perr, int err)
 	char disk[MFA_PARSE_ERR_FILE_MAX],
 		line[MFA_PARSE_ERR_FILE_MAX + MFA_PARSE_ERR_MSG_MAX + 32];
 
-	if (shown.file[0] == '/') {
-		audit_disk_path(root, perr->file, disk, sizeof(disk));
+	if (shown.file[0] == '/' && strncmp(shown.file, root, strlen(root)) != 0) {
+		disk_path(root, perr->file, disk, sizeof(disk));
 		snprintf(shown.file, sizeof(shown.file), "%s", disk);
 	}
 	if (shown.msg[0] == '\0')
 		snprintf(shown.msg, sizeof(shown.msg), "%s", mfa_strerror(err));
 	fprintf(stderr, "%s\n", mfa_parse_err_format(&shown, line, sizeof(line)));
-}
-
-/* Every malformed line of every file read, as FILE:LINE: reason. */
-static size_t
-report_broken(const struct pam_host *host)
-{
-	struct mfa_parse_err perr;
-	size_t fi, li, n = 0;
-
-	for (fi = 0; fi < host->nfiles; fi++) {
-		const struct pam_conf *conf = host->files[fi].conf;
-
-		for (li = 0; li < conf->nlines; li++) {
-			if (conf->lines[li].broken == NULL)
-				continue;
-			mfa_parse_err_init(&perr, host->files[fi].path);
-			mfa_parse_err_set(&perr, conf->lines[li].line, 0, "%s",
-					  conf->lines[li].broken);
-			print_error(host->root, &perr, MFA_ERR_PARSE);
-			n++;
-		}
-	}
-	return n;
 }
 
 static FILE *
@@ -211,65 +200,47 @@ int
 main(int argc, char **argv)
 {
 	struct cli cli;
-	struct pam_host *host = NULL;
+	struct audit_report *report = NULL;
 	struct audit_options opt;
 	struct mfa_parse_err perr;
 	FILE *out = stdout;
 	int r, status = AUDIT_EXIT_CANNOT_AUDIT;
-	size_t nbroken;
 
 	memset(&cli, 0, sizeof(cli));
 	if ((r = parse_args(argc, argv, &cli)) != 0)
 		return r < 0 ? 0 : r;
 
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, PROG ": reading the PAM configuration under %s\n", cli.root);
-	mfa_parse_err_init(&perr, NULL);
-	if ((r = pam_services_load(cli.root, &host, &perr)) != 0) {
-		fprintf(stderr, PROG ": cannot audit: ");
-		print_error(cli.root, &perr, r);
-		goto out;
-	}
-	if ((nbroken = report_broken(host)) > 0) {
-		fprintf(stderr,
-			PROG ": cannot audit: %zu malformed PAM line%s (Linux-PAM makes "
-			     "each fail)\n",
-			nbroken, nbroken == 1 ? "" : "s");
-		goto out;
-	}
-
 	memset(&opt, 0, sizeof(opt));
 	opt.root = cli.root;
-	opt.admin_groups = cli.admin_groups;
+	opt.admin_groups = cli.nadmin_groups > 0 ? cli.admin_groups : NULL;
 	opt.nadmin_groups = cli.nadmin_groups;
 	opt.mfa_modules = cli.mfa_modules;
 	opt.nmfa_modules = cli.nmfa_modules;
-
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, PROG ": auditing the host under %s\n", cli.root);
+	mfa_parse_err_init(&perr, NULL);
+	if ((r = audit_run(&opt, &report, &perr)) != MFA_OK) {
+		fprintf(stderr, PROG ": cannot audit: ");
+		print_error(cli.root, &perr, r);
+		return AUDIT_EXIT_CANNOT_AUDIT;
+	}
 	if (cli.output != NULL && (out = open_output(cli.output)) == NULL) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", cli.output, strerror(errno));
-		out = stdout;
-		goto out;
+		audit_report_free(&report);
+		return AUDIT_EXIT_CANNOT_AUDIT;
 	}
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, PROG ": %zu PAM services read, writing the report\n",
-			host->nservices);
-	mfa_parse_err_init(&perr, NULL);
-	if (cli.format == FORMAT_JSON)
-		r = audit_report_json(out, host, &opt, &perr);
+	r = cli.format == FORMAT_JSON ? audit_write_json(out, report)
+				      : audit_write_text(out, report);
+	if (r != MFA_OK)
+		fprintf(stderr, PROG ": cannot write the report: %s\n", mfa_strerror(r));
 	else
-		r = audit_report_text(out, host, &opt, &perr);
-	if (r != 0) {
-		fprintf(stderr, PROG ": cannot write the report: ");
-		print_error(cli.root, &perr, r);
-		goto out;
-	}
-	/* This version never judges access paths: not determined. */
-	status = AUDIT_EXIT_CANNOT_AUDIT;
-out:
+		status = report->covered ? AUDIT_EXIT_COVERED : AUDIT_EXIT_GAPS;
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", cli.output, strerror(errno));
 		status = AUDIT_EXIT_CANNOT_AUDIT;
 	}
-	pam_host_free(&host);
+	if (out == stdout && fflush(stdout) != 0)
+		status = AUDIT_EXIT_CANNOT_AUDIT;
+	audit_report_free(&report);
 	return status;
 }

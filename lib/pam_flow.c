@@ -463,7 +463,8 @@ enum module_class {
 	MOD_PERMIT,
 	MOD_DENY,
 	MOD_ROOTOK,
-	MOD_PASSWORD,
+	MOD_PASSWORD,            /* local passwords: never PAM_IGNORE */
+	MOD_PASSWORD_MAY_IGNORE, /* directory modules: PAM_IGNORE for users they skip */
 	MOD_CONDITION,
 	MOD_NEUTRAL,
 };
@@ -472,29 +473,52 @@ static const struct {
 	const char *name;
 	enum module_class cls;
 } known_modules[] = {
-	{"pam_permit", MOD_PERMIT},        {"pam_deny", MOD_DENY},
-	{"pam_rootok", MOD_ROOTOK},        {"pam_unix", MOD_PASSWORD},
-	{"pam_unix2", MOD_PASSWORD},       {"pam_sss", MOD_PASSWORD},
-	{"pam_ldap", MOD_PASSWORD},        {"pam_krb5", MOD_PASSWORD},
-	{"pam_winbind", MOD_PASSWORD},     {"pam_systemd_home", MOD_PASSWORD},
-	{"pam_userdb", MOD_PASSWORD},      {"pam_pwdfile", MOD_PASSWORD},
-	{"pam_radius_auth", MOD_PASSWORD}, {"pam_succeed_if", MOD_CONDITION},
-	{"pam_access", MOD_CONDITION},     {"pam_listfile", MOD_CONDITION},
-	{"pam_localuser", MOD_CONDITION},  {"pam_faillock", MOD_CONDITION},
-	{"pam_tally2", MOD_CONDITION},     {"pam_time", MOD_CONDITION},
-	{"pam_shells", MOD_CONDITION},     {"pam_nologin", MOD_CONDITION},
-	{"pam_securetty", MOD_CONDITION},  {"pam_wheel", MOD_CONDITION},
-	{"pam_usertype", MOD_CONDITION},   {"pam_sepermit", MOD_CONDITION},
-	{"pam_env", MOD_NEUTRAL},          {"pam_faildelay", MOD_NEUTRAL},
-	{"pam_cap", MOD_NEUTRAL},          {"pam_group", MOD_NEUTRAL},
-	{"pam_keyinit", MOD_NEUTRAL},      {"pam_warn", MOD_NEUTRAL},
-	{"pam_echo", MOD_NEUTRAL},         {"pam_motd", MOD_NEUTRAL},
-	{"pam_mail", MOD_NEUTRAL},         {"pam_lastlog", MOD_NEUTRAL},
-	{"pam_limits", MOD_NEUTRAL},       {"pam_loginuid", MOD_NEUTRAL},
-	{"pam_systemd", MOD_NEUTRAL},      {"pam_gnome_keyring", MOD_NEUTRAL},
-	{"pam_kwallet5", MOD_NEUTRAL},     {"pam_umask", MOD_NEUTRAL},
-	{"pam_selinux", MOD_NEUTRAL},      {"pam_namespace", MOD_NEUTRAL},
-	{"pam_mkhomedir", MOD_NEUTRAL},    {"pam_xauth", MOD_NEUTRAL},
+	{"pam_permit", MOD_PERMIT},
+	{"pam_deny", MOD_DENY},
+	{"pam_rootok", MOD_ROOTOK},
+	{"pam_unix", MOD_PASSWORD},
+	{"pam_unix2", MOD_PASSWORD},
+	{"pam_sss", MOD_PASSWORD_MAY_IGNORE},
+	{"pam_ldap", MOD_PASSWORD_MAY_IGNORE},
+	{"pam_krb5", MOD_PASSWORD_MAY_IGNORE},
+	{"pam_winbind", MOD_PASSWORD_MAY_IGNORE},
+	{"pam_systemd_home", MOD_PASSWORD},
+	{"pam_userdb", MOD_PASSWORD},
+	{"pam_pwdfile", MOD_PASSWORD},
+	{"pam_radius_auth", MOD_PASSWORD_MAY_IGNORE},
+	{"pam_succeed_if", MOD_CONDITION},
+	{"pam_access", MOD_CONDITION},
+	{"pam_listfile", MOD_CONDITION},
+	{"pam_localuser", MOD_CONDITION},
+	{"pam_faillock", MOD_CONDITION},
+	{"pam_tally2", MOD_CONDITION},
+	{"pam_time", MOD_CONDITION},
+	{"pam_shells", MOD_CONDITION},
+	{"pam_nologin", MOD_CONDITION},
+	{"pam_securetty", MOD_CONDITION},
+	{"pam_wheel", MOD_CONDITION},
+	{"pam_usertype", MOD_CONDITION},
+	{"pam_sepermit", MOD_CONDITION},
+	{"pam_env", MOD_NEUTRAL},
+	{"pam_faildelay", MOD_NEUTRAL},
+	{"pam_cap", MOD_NEUTRAL},
+	{"pam_group", MOD_NEUTRAL},
+	{"pam_keyinit", MOD_NEUTRAL},
+	{"pam_warn", MOD_NEUTRAL},
+	{"pam_echo", MOD_NEUTRAL},
+	{"pam_motd", MOD_NEUTRAL},
+	{"pam_mail", MOD_NEUTRAL},
+	{"pam_lastlog", MOD_NEUTRAL},
+	{"pam_limits", MOD_NEUTRAL},
+	{"pam_loginuid", MOD_NEUTRAL},
+	{"pam_systemd", MOD_NEUTRAL},
+	{"pam_gnome_keyring", MOD_NEUTRAL},
+	{"pam_kwallet5", MOD_NEUTRAL},
+	{"pam_umask", MOD_NEUTRAL},
+	{"pam_selinux", MOD_NEUTRAL},
+	{"pam_namespace", MOD_NEUTRAL},
+	{"pam_mkhomedir", MOD_NEUTRAL},
+	{"pam_xauth", MOD_NEUTRAL},
 	{"pam_fprintd", MOD_UNKNOWN},
 };
 
@@ -517,7 +541,7 @@ pam_flow_default_outcomes(const char *module, bool caller_is_root, struct pam_ou
 	static const int permit[] = {PAM_SUCCESS};
 	static const int deny[] = {PAM_AUTH_ERR};
 	static const int password[] = {PAM_SUCCESS,          PAM_AUTH_ERR, PAM_USER_UNKNOWN,
-				       PAM_AUTHINFO_UNAVAIL, PAM_IGNORE,   PAM_MAXTRIES};
+				       PAM_AUTHINFO_UNAVAIL, PAM_MAXTRIES, PAM_IGNORE};
 	static const int condition[] = {PAM_SUCCESS, PAM_AUTH_ERR, PAM_IGNORE, PAM_USER_UNKNOWN,
 					PAM_PERM_DENIED};
 	static const int neutral[] = {PAM_SUCCESS, PAM_IGNORE, PAM_SYSTEM_ERR};
@@ -544,6 +568,9 @@ pam_flow_default_outcomes(const char *module, bool caller_is_root, struct pam_ou
 		}
 		return outcomes_of(deny, 1, 0, out);
 	case MOD_PASSWORD:
+		return outcomes_of(password, sizeof(password) / sizeof(password[0]) - 1,
+				   FLOW_FACTOR_KNOWLEDGE, out);
+	case MOD_PASSWORD_MAY_IGNORE:
 		return outcomes_of(password, sizeof(password) / sizeof(password[0]),
 				   FLOW_FACTOR_KNOWLEDGE, out);
 	case MOD_CONDITION:

@@ -111,6 +111,7 @@ walk_path(int rootfd, const char *path, struct walk *out, struct mfa_parse_err *
 			cur++;
 		if (*cur == '\0') {
 			/* the path names a directory we stand in */
+			free(comp);
 			if ((comp = strdup(".")) == NULL) {
 				r = MFA_ERR_NOMEM;
 				goto out;

@@ -1,0 +1,126 @@
+/*
+ * audit.h - mfacover-audit's model of a host: admin accounts, the access
+ * paths each can take, and for every path whether a second factor is
+ * required, with the reason and the lines that prove it.
+ *
+ * audit_run() reads a host as files under a root (never changing anything)
+ * and builds a struct audit_report; audit_report_text.c and
+ * audit_report_json.c print it.  The verdict is "covered" only when every
+ * admin path is; anything the audit cannot read or parse is an error
+ * (mfacover-audit exits 2), never a silent "covered".
+ */
+#ifndef MFA_AUDIT_H
+#define MFA_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mfa_err.h"
+
+/* Exit status of mfacover-audit. */
+#define AUDIT_EXIT_COVERED 0      /* every admin access path needs a second factor */
+#define AUDIT_EXIT_GAPS 1         /* at least one admin path does not */
+#define AUDIT_EXIT_CANNOT_AUDIT 2 /* bad input or an unreadable file */
+#define AUDIT_EXIT_USAGE 64       /* EX_USAGE: bad command line */
+
+#define AUDIT_SCHEMA "mfacover-audit/1"
+
+struct audit_options {
+	const char *root;                /* "/" by default */
+	const char *const *admin_groups; /* NULL: sudo, wheel, admin */
+	size_t nadmin_groups;
+	const char *const *mfa_modules; /* second-factor modules besides the known ones */
+	size_t nmfa_modules;
+};
+
+struct audit_evidence {
+	char *file; /* inside the root */
+	unsigned line;
+	char *text; /* the line, or what happened there */
+};
+
+struct audit_account {
+	char *name;
+	unsigned uid;
+	const char *source; /* "local" */
+	char **admin_via;   /* "uid 0", "member of sudo", "sudoers: /etc/sudoers:23" */
+	size_t nadmin_via;
+	bool enrolled;      /* has a factor for a second-factor module in use */
+	char **enrolled_in; /* "pam_mfacover: /var/lib/mfacover/alice" */
+	size_t nenrolled_in;
+	bool can_login; /* the shell allows interactive logins */
+};
+
+enum audit_path_kind {
+	AUDIT_PATH_SSH = 0,
+	AUDIT_PATH_SUDO,
+	AUDIT_PATH_SU,
+	AUDIT_PATH_LOGIN,
+	AUDIT_PATH_POLKIT,
+	AUDIT_PATH_VPN,
+	AUDIT_PATH_PAM,
+};
+
+struct audit_path {
+	enum audit_path_kind kind;
+	char *service;   /* the PAM service, or "sshd" for ssh routes without PAM */
+	char *account;   /* an account name, or "*" for everyone */
+	char *detail;    /* "publickey,keyboard-interactive from any address", ... */
+	bool admin_path; /* counts for the verdict (chfn, passwd, ... do not) */
+	bool covered;
+	char *reason;
+	struct audit_evidence *evidence;
+	size_t nevidence;
+};
+
+struct audit_finding {
+	char *id;       /* "pam.nullok", "ssh.key-alone", ... */
+	char *severity; /* "high", "medium", "low", "info" */
+	char *message;
+	char *file; /* may be NULL */
+	unsigned line;
+};
+
+struct audit_report {
+	char *root;
+	bool covered;
+	struct audit_account *accounts;
+	size_t naccounts;
+	struct audit_path *paths;
+	size_t npaths;
+	struct audit_finding *findings;
+	size_t nfindings;
+	char **notes; /* what was not audited and why */
+	size_t nnotes;
+};
+
+/*
+ * Audit the host under opt->root.  MFA_OK and *reportp, or an error with
+ * perr naming the file and line that stopped the audit.
+ */
+int audit_run(const struct audit_options *opt, struct audit_report **reportp,
+	      struct mfa_parse_err *perr);
+
+void audit_report_free(struct audit_report **reportp);
+
+/* "ssh", "sudo", "su", "login", "polkit", "vpn", "pam". */
+const char *audit_path_kind_name(enum audit_path_kind kind);
+
+/* ---- building a report (for the audit_*.c parts) ---------------------------- */
+
+/* A new path appended to r (zeroed, strings copied); NULL on allocation failure. */
+struct audit_path *audit_add_path(struct audit_report *r, enum audit_path_kind kind,
+				  const char *service, const char *account, const char *detail);
+int audit_path_set_reason(struct audit_path *p, bool covered, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int audit_path_add_evidence(struct audit_path *p, const char *file, unsigned line, const char *fmt,
+			    ...) __attribute__((format(printf, 4, 5)));
+int audit_add_finding(struct audit_report *r, const char *id, const char *severity,
+		      const char *file, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+int audit_add_note(struct audit_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int audit_strlist_add(char ***list, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* MFA_AUDIT_H */

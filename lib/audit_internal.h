@@ -1,0 +1,76 @@
+/*
+ * audit_internal.h - what the parts of the audit (audit_pam.c, audit_ssh.c,
+ * audit_sudo.c, audit_vpn.c) share while audit_run() builds a report.
+ */
+#ifndef MFA_AUDIT_INTERNAL_H
+#define MFA_AUDIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "accounts.h"
+#include "audit.h"
+#include "audit_mfa.h"
+#include "pam_flow.h"
+#include "pam_services.h"
+
+/* An account the audit looks at, with what it needs for PAM evaluation. */
+struct audit_subject {
+	const struct account_user *user;
+	char **groups; /* names */
+	size_t ngroups;
+	struct audit_account *account; /* the report's entry */
+};
+
+struct audit_ctx {
+	const struct audit_options *opt;
+	int rootfd;
+	struct pam_host *pam;
+	struct accounts *accounts;
+	struct audit_report *report;
+	struct audit_subject *subjects; /* admins first, in passwd order */
+	size_t nsubjects;
+	char hostname[256];
+	bool *service_done; /* per PAM service: already reported as a path */
+};
+
+/* The verdict on one PAM auth stack for one user. */
+struct audit_pam_verdict {
+	bool exists; /* the service (or "other" in its place) has an auth stack */
+	bool can_succeed;
+	bool needs_second; /* every success passes a second factor */
+	bool needs_password;
+	struct pam_program prog;
+	struct pam_flow_result res; /* witness: a success without a second factor */
+	const char *exempt_note;    /* a second-factor module's exemption on the witness */
+};
+
+/*
+ * Evaluate the auth stack of `service` for subject s.  A service without a
+ * file falls back to "other", as libpam does.
+ */
+int audit_pam_evaluate(struct audit_ctx *ctx, const char *service, const struct audit_subject *s,
+		       bool caller_is_root, struct audit_pam_verdict *v,
+		       struct mfa_parse_err *perr);
+void audit_pam_verdict_clear(struct audit_pam_verdict *v);
+
+/* Record v on path p: covered or not, the reason, the witness as evidence. */
+int audit_pam_describe(struct audit_ctx *ctx, struct audit_path *p, const char *service,
+		       const struct audit_pam_verdict *v);
+
+/* The plain PAM paths: login, su, polkit, every other entry-point service. */
+int audit_pam_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
+
+/* sudo: its grants of root, with or without authentication. */
+int audit_sudo_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
+
+/* sshd: every admin, every class of client address, every way in. */
+int audit_ssh_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
+
+/* OpenVPN servers under /etc/openvpn. */
+int audit_vpn_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
+
+/* Mark a PAM service as reported by another part (sshd, sudo, openvpn). */
+void audit_mark_service(struct audit_ctx *ctx, const char *service);
+
+#endif /* MFA_AUDIT_INTERNAL_H */

@@ -1,0 +1,312 @@
+/*
+ * audit_output.c - the text and JSON forms of an audit report.
+ */
+#include "audit_output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+#include "mfa_version.h"
+
+/* ---- text ------------------------------------------------------------------- */
+
+static void
+path_label(const struct audit_path *p, char *buf, size_t size)
+{
+	if (p->kind == AUDIT_PATH_SSH && strcmp(p->service, "sshd") == 0)
+		snprintf(buf, size, "ssh");
+	else if (p->kind == AUDIT_PATH_PAM || p->kind == AUDIT_PATH_VPN)
+		snprintf(buf, size, "%s:%s", audit_path_kind_name(p->kind), p->service);
+	else if (strcmp(audit_path_kind_name(p->kind), p->service) == 0)
+		snprintf(buf, size, "%s", p->service);
+	else
+		snprintf(buf, size, "%s:%s", audit_path_kind_name(p->kind), p->service);
+}
+
+static void
+print_evidence(FILE *fp, const struct audit_path *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nevidence; i++) {
+		const struct audit_evidence *e = &p->evidence[i];
+
+		if (e->file != NULL)
+			fprintf(fp, "        %s:%u: %s\n", e->file, e->line, e->text);
+		else
+			fprintf(fp, "        %s\n", e->text);
+	}
+}
+
+/* The verdict of account `acct` on path label `label`: "ok", "GAP", "-". */
+static const char *
+cell(const struct audit_report *r, const char *label, const char *acct)
+{
+	const char *v = "-";
+	char l[256];
+	size_t i;
+
+	for (i = 0; i < r->npaths; i++) {
+		const struct audit_path *p = &r->paths[i];
+
+		if (!p->admin_path)
+			continue;
+		path_label(p, l, sizeof(l));
+		if (strcmp(l, label) != 0 ||
+		    (strcmp(p->account, acct) != 0 && strcmp(p->account, "*") != 0))
+			continue;
+		if (!p->covered)
+			return "GAP";
+		v = "ok";
+	}
+	return v;
+}
+
+int
+audit_write_text(FILE *fp, const struct audit_report *r)
+{
+	size_t i, j, ngaps = 0, nadmin_paths = 0, nlabels = 0, n;
+	char **labels = NULL;
+	const char **admins = NULL;
+	size_t nadmins = 0;
+	int rc = MFA_OK;
+
+	for (i = 0; i < r->npaths; i++) {
+		if (!r->paths[i].admin_path)
+			continue;
+		nadmin_paths++;
+		if (!r->paths[i].covered)
+			ngaps++;
+	}
+	fprintf(fp, "mfacover-audit %s: the host under %s\n", MFACOVER_VERSION, r->root);
+	if (r->covered)
+		fprintf(fp, "verdict: COVERED - all %zu admin paths require a second factor\n\n",
+			nadmin_paths);
+	else
+		fprintf(fp,
+			"verdict: GAPS - %zu of %zu admin paths do not require a second factor\n\n",
+			ngaps, nadmin_paths);
+
+	fprintf(fp, "admin accounts:\n");
+	if ((admins = calloc(r->naccounts + 1, sizeof(*admins))) == NULL ||
+	    (labels = calloc(r->npaths + 1, sizeof(*labels))) == NULL) {
+		rc = MFA_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->naccounts; i++) {
+		const struct audit_account *a = &r->accounts[i];
+
+		if (a->nadmin_via == 0)
+			continue;
+		admins[nadmins++] = a->name;
+		fprintf(fp, "  %s (uid %u): ", a->name, a->uid);
+		for (j = 0; j < a->nadmin_via; j++)
+			fprintf(fp, "%s%s", j > 0 ? "; " : "", a->admin_via[j]);
+		fprintf(fp, "%s\n", a->can_login ? "" : " (no login shell)");
+		for (j = 0; j < a->nenrolled_in; j++)
+			fprintf(fp, "      enrolled: %s\n", a->enrolled_in[j]);
+		if (a->nenrolled_in == 0)
+			fprintf(fp, "      enrolled: no factor found\n");
+	}
+	if (nadmins == 0)
+		fprintf(fp, "  none\n");
+
+	/* The matrix: one row per path, one column per admin. */
+	for (i = 0; i < r->npaths; i++) {
+		char l[256];
+		bool dup = false;
+
+		if (!r->paths[i].admin_path)
+			continue;
+		path_label(&r->paths[i], l, sizeof(l));
+		for (j = 0; j < nlabels && !dup; j++)
+			dup = strcmp(labels[j], l) == 0;
+		if (!dup && (labels[nlabels++] = strdup(l)) == NULL) {
+			rc = MFA_ERR_NOMEM;
+			goto out;
+		}
+	}
+	fprintf(fp, "\naccounts x paths (ok: a second factor is required; GAP: it is not; "
+		    "-: no such path):\n");
+	fprintf(fp, "  %-28s", "PATH");
+	for (j = 0; j < nadmins; j++)
+		fprintf(fp, " %-10.10s", admins[j]);
+	fprintf(fp, "\n");
+	for (i = 0; i < nlabels; i++) {
+		fprintf(fp, "  %-28.28s", labels[i]);
+		for (j = 0; j < nadmins; j++)
+			fprintf(fp, " %-10s", cell(r, labels[i], admins[j]));
+		fprintf(fp, "\n");
+	}
+
+	if (ngaps > 0)
+		fprintf(fp, "\ngaps:\n");
+	for (i = 0, n = 0; i < r->npaths; i++) {
+		const struct audit_path *p = &r->paths[i];
+		char l[256];
+
+		if (!p->admin_path || p->covered)
+			continue;
+		path_label(p, l, sizeof(l));
+		fprintf(fp, "  [%zu] %s, account %s%s%s%s\n      %s\n", ++n, l, p->account,
+			p->detail != NULL ? " (" : "", p->detail != NULL ? p->detail : "",
+			p->detail != NULL ? ")" : "", p->reason);
+		print_evidence(fp, p);
+	}
+
+	for (i = 0, n = 0; i < r->npaths; i++) {
+		const struct audit_path *p = &r->paths[i];
+
+		if (p->admin_path)
+			continue;
+		if (n++ == 0)
+			fprintf(fp, "\nservices that open no access (reported, not counted):\n");
+		fprintf(fp, "  %s, account %s: %s%s\n", p->service, p->account,
+			p->covered ? "" : "no second factor: ", p->reason);
+	}
+	if (r->nnotes > 0)
+		fprintf(fp, "\nnotes:\n");
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(fp, "  - %s\n", r->notes[i]);
+	if (ferror(fp))
+		rc = MFA_ERR_IO;
+out:
+	for (i = 0; i < nlabels; i++)
+		free(labels[i]);
+	free(labels);
+	free(admins);
+	return rc;
+}
+
+/* ---- JSON -------------------------------------------------------------------- */
+
+static void
+json_str_or_null(struct json_writer *w, const char *key, const char *v)
+{
+	json_key(w, key);
+	if (v != NULL)
+		json_string(w, v);
+	else
+		json_null(w);
+}
+
+static void
+json_strlist(struct json_writer *w, const char *key, char *const *list, size_t n)
+{
+	size_t i;
+
+	json_key(w, key);
+	json_begin_array(w);
+	for (i = 0; i < n; i++)
+		json_string(w, list[i]);
+	json_end_array(w);
+}
+
+int
+audit_write_json(FILE *fp, const struct audit_report *r)
+{
+	struct json_writer *w = NULL;
+	size_t i, j;
+	int rc;
+
+	if ((rc = json_writer_new_file(fp, JSON_WRITER_PRETTY, &w)) != MFA_OK)
+		return rc;
+	json_begin_object(w);
+	json_key(w, "schema");
+	json_string(w, AUDIT_SCHEMA);
+	json_key(w, "version");
+	json_string(w, MFACOVER_VERSION);
+	json_key(w, "root");
+	json_string(w, r->root);
+	json_key(w, "verdict");
+	json_string(w, r->covered ? "covered" : "gaps");
+
+	json_key(w, "accounts");
+	json_begin_array(w);
+	for (i = 0; i < r->naccounts; i++) {
+		const struct audit_account *a = &r->accounts[i];
+
+		if (a->nadmin_via == 0)
+			continue;
+		json_begin_object(w);
+		json_key(w, "name");
+		json_string(w, a->name);
+		json_key(w, "uid");
+		json_uint(w, a->uid);
+		json_key(w, "source");
+		json_string(w, a->source);
+		json_strlist(w, "admin_via", a->admin_via, a->nadmin_via);
+		json_key(w, "enrolled");
+		json_bool(w, a->enrolled);
+		json_strlist(w, "enrolled_in", a->enrolled_in, a->nenrolled_in);
+		json_key(w, "can_login");
+		json_bool(w, a->can_login);
+		json_end_object(w);
+	}
+	json_end_array(w);
+
+	json_key(w, "paths");
+	json_begin_array(w);
+	for (i = 0; i < r->npaths; i++) {
+		const struct audit_path *p = &r->paths[i];
+
+		json_begin_object(w);
+		json_key(w, "kind");
+		json_string(w, audit_path_kind_name(p->kind));
+		json_key(w, "service");
+		json_string(w, p->service);
+		json_key(w, "account");
+		json_string(w, p->account);
+		json_str_or_null(w, "detail", p->detail);
+		json_key(w, "admin_path");
+		json_bool(w, p->admin_path);
+		json_key(w, "covered");
+		json_bool(w, p->covered);
+		json_str_or_null(w, "reason", p->reason);
+		json_key(w, "evidence");
+		json_begin_array(w);
+		for (j = 0; j < p->nevidence; j++) {
+			json_begin_object(w);
+			json_str_or_null(w, "file", p->evidence[j].file);
+			json_key(w, "line");
+			if (p->evidence[j].file != NULL)
+				json_uint(w, p->evidence[j].line);
+			else
+				json_null(w);
+			json_key(w, "text");
+			json_string(w, p->evidence[j].text);
+			json_end_object(w);
+		}
+		json_end_array(w);
+		json_end_object(w);
+	}
+	json_end_array(w);
+
+	json_key(w, "findings");
+	json_begin_array(w);
+	for (i = 0; i < r->nfindings; i++) {
+		const struct audit_finding *f = &r->findings[i];
+
+		json_begin_object(w);
+		json_key(w, "id");
+		json_string(w, f->id);
+		json_key(w, "severity");
+		json_string(w, f->severity);
+		json_key(w, "message");
+		json_string(w, f->message);
+		json_str_or_null(w, "file", f->file);
+		json_key(w, "line");
+		if (f->file != NULL)
+			json_uint(w, f->line);
+		else
+			json_null(w);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_strlist(w, "notes", r->notes, r->nnotes);
+	json_end_object(w);
+	rc = json_writer_finish(w);
+	json_writer_free(&w);
+	return rc;
+}

@@ -1,0 +1,286 @@
+/*
+ * audit_ssh.c - sshd as an access path: for each admin and each class of
+ * client address, every way of logging in that sshd_config allows, and
+ * whether it takes two factors.
+ *
+ * Factors per route: a plain public key is one (possession); a FIDO key
+ * that must be verified, with only sk- algorithms accepted, is two; a
+ * step that PAM decides is worth what the PAM stack requires: a second
+ * factor if every success passes one, a password if every success passes
+ * one.  Two publickey steps are still one factor.  A route whose PAM
+ * stack lets nobody in is no way in.  A login is covered when every way
+ * in takes two factors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_internal.h"
+#include "sshd_config.h"
+
+struct route_verdict {
+	bool usable;
+	unsigned factors;
+	bool has_second; /* a second-factor module is among them */
+	bool pam;        /* PAM decides a step */
+};
+
+static void
+judge_route(const struct sshd_route *rt, const struct audit_pam_verdict *pv,
+	    struct route_verdict *out)
+{
+	unsigned possession = 0, knowledge = 0, second = 0, other = 0;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->usable = true;
+	for (i = 0; i < rt->n; i++) {
+		const struct sshd_route_step *st = &rt->steps[i];
+
+		switch (st->kind) {
+		case SSHD_STEP_PAM:
+			out->pam = true;
+			if (!pv->can_succeed) {
+				out->usable = false; /* PAM lets nobody in this way */
+				break;
+			}
+			if (pv->needs_second)
+				second = 1;
+			if (pv->needs_password)
+				knowledge = 1;
+			break;
+		case SSHD_STEP_KNOWLEDGE:
+		case SSHD_STEP_KERBEROS:
+			knowledge = 1;
+			break;
+		case SSHD_STEP_POSSESSION:
+			if (possession < 1)
+				possession = 1;
+			break;
+		case SSHD_STEP_POSSESSION_VERIFIED:
+			possession = 2;
+			break;
+		case SSHD_STEP_HOST:
+			other = 1;
+			break;
+		}
+	}
+	out->factors = possession + knowledge + second + other;
+	out->has_second = second > 0 || possession == 2;
+}
+
+static void
+route_text(const struct sshd_route *rt, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < rt->n && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s%s%s", i > 0 ? "," : "",
+				      sshd_method_name(rt->steps[i].method),
+				      rt->steps[i].submethod != NULL ? ":" : "",
+				      rt->steps[i].submethod != NULL ? rt->steps[i].submethod : "");
+}
+
+static int
+add_ev(struct audit_path *p, const struct sshd_evidence *ev)
+{
+	if (ev->text == NULL)
+		return MFA_OK;
+	return audit_path_add_evidence(p, ev->file, ev->line, "%s", ev->text);
+}
+
+/* The verdict for one admin from one address class, as a path. */
+struct ssh_outcome {
+	bool covered;
+	char reason[512];
+	const struct sshd_route *worst; /* the route that decides a gap */
+	struct route_verdict worst_v;
+};
+
+static void
+judge_login(const struct sshd_routes *routes, const struct audit_pam_verdict *pv,
+	    struct ssh_outcome *o)
+{
+	size_t i, usable = 0;
+	char text[256];
+
+	memset(o, 0, sizeof(*o));
+	o->covered = true;
+	if (routes->login_denied) {
+		snprintf(o->reason, sizeof(o->reason),
+			 "sshd refuses this account (AllowUsers/DenyUsers/AllowGroups/DenyGroups)");
+		return;
+	}
+	for (i = 0; i < routes->n; i++) {
+		struct route_verdict v;
+
+		judge_route(&routes->routes[i], pv, &v);
+		if (!v.usable)
+			continue;
+		usable++;
+		if (v.factors >= 2)
+			continue;
+		route_text(&routes->routes[i], text, sizeof(text));
+		o->covered = false;
+		o->worst = &routes->routes[i];
+		o->worst_v = v;
+		if (v.pam && !v.has_second)
+			snprintf(o->reason, sizeof(o->reason),
+				 "%s logs in with one factor: the sshd PAM stack does not require "
+				 "a second factor%s%s%s",
+				 text, pv->exempt_note != NULL ? " (" : "",
+				 pv->exempt_note != NULL ? pv->exempt_note : "",
+				 pv->exempt_note != NULL ? ")" : "");
+		else if (v.pam)
+			snprintf(o->reason, sizeof(o->reason),
+				 "%s logs in with the second factor alone: no key and no password",
+				 text);
+		else
+			snprintf(o->reason, sizeof(o->reason), "%s alone logs in: one factor",
+				 text);
+		return;
+	}
+	if (usable == 0)
+		snprintf(o->reason, sizeof(o->reason), "no way to log in over ssh");
+	else
+		snprintf(o->reason, sizeof(o->reason),
+			 "every way to log in over ssh takes two "
+			 "factors");
+}
+
+static int
+record(struct audit_ctx *ctx, const struct audit_subject *s, const char *detail,
+       const struct ssh_outcome *o, const struct sshd_effective *eff,
+       const struct audit_pam_verdict *pv)
+{
+	struct audit_path *p;
+	size_t i;
+	int r;
+
+	if ((p = audit_add_path(ctx->report, AUDIT_PATH_SSH, "sshd", s->user->name, detail)) ==
+	    NULL)
+		return MFA_ERR_NOMEM;
+	if ((r = audit_path_set_reason(p, o->covered, "%s", o->reason)) != MFA_OK)
+		return r;
+	if (o->worst != NULL) {
+		if ((r = add_ev(p, &o->worst->ev)) != MFA_OK)
+			return r;
+		for (i = 0; i < o->worst->n; i++) {
+			if ((r = add_ev(p, &o->worst->steps[i].ev)) != MFA_OK)
+				return r;
+		}
+		if (s->user->uid == 0 && (r = add_ev(p, &eff->permit_root_login.ev)) != MFA_OK)
+			return r;
+		if (o->worst_v.pam && (r = audit_pam_describe(ctx, p, "sshd", pv)) != MFA_OK)
+			return r;
+		/* audit_pam_describe may have set the reason; the ssh one is the headline. */
+		return audit_path_set_reason(p, false, "%s", o->reason);
+	}
+	if ((r = add_ev(p, &eff->use_pam.ev)) != MFA_OK)
+		return r;
+	return MFA_OK;
+}
+
+int
+audit_ssh_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr)
+{
+	struct sshd_config *cfg = NULL;
+	struct sshd_address_classes classes;
+	size_t k, a, l;
+	int r;
+
+	memset(&classes, 0, sizeof(classes));
+	r = sshd_config_load(ctx->rootfd, "/etc/ssh/sshd_config", &cfg, perr);
+	if (r == MFA_ERR_NOT_FOUND) {
+		/* sshd does not start without it; its PAM stack is still reported. */
+		return audit_add_note(ctx->report, "no /etc/ssh/sshd_config: ssh logins not "
+						   "audited (the sshd PAM stack is reported as a "
+						   "PAM service)");
+	}
+	if (r != MFA_OK)
+		return r;
+	audit_mark_service(ctx, "sshd");
+	if ((r = sshd_config_address_classes(cfg, &classes, perr)) != MFA_OK)
+		goto out;
+	for (k = 0; k < ctx->nsubjects; k++) {
+		const struct audit_subject *s = &ctx->subjects[k];
+		struct audit_pam_verdict pv;
+		struct ssh_outcome first;
+		bool same = true;
+
+		if (s->account->nadmin_via == 0 || !s->account->can_login)
+			continue;
+		if ((r = audit_pam_evaluate(ctx, "sshd", s, true, &pv, perr)) != MFA_OK)
+			goto out;
+		memset(&first, 0, sizeof(first));
+		/* Every (remote, local) class; report per class only when they differ. */
+		for (int pass = 0; pass < 2 && r == MFA_OK; pass++) {
+			bool firstdone = false;
+
+			for (a = 0; a < classes.nremote && r == MFA_OK; a++) {
+				for (l = 0;
+				     l < (classes.nlocal > 0 ? classes.nlocal : 1) && r == MFA_OK;
+				     l++) {
+					const struct sshd_endpoint_class *lc =
+						classes.nlocal > 0 ? &classes.local[l] : NULL;
+					struct sshd_match_ctx mc;
+					struct sshd_effective eff;
+					struct sshd_routes routes;
+					struct ssh_outcome o;
+					char detail[512];
+
+					memset(&mc, 0, sizeof(mc));
+					memset(&eff, 0, sizeof(eff));
+					memset(&routes, 0, sizeof(routes));
+					mc.user = s->user->name;
+					mc.groups = (const char *const *)s->groups;
+					mc.ngroups = s->ngroups;
+					mc.addr = classes.remote[a].addr;
+					mc.host = classes.remote[a].host;
+					mc.laddr = lc != NULL ? lc->addr : NULL;
+					mc.lport = lc != NULL ? lc->port : -1;
+					if ((r = sshd_config_evaluate(cfg, &mc, &eff, perr)) !=
+						    MFA_OK ||
+					    (r = sshd_login_routes(&eff, s->user->uid == 0,
+								   &routes)) != MFA_OK) {
+						sshd_effective_clear(&eff);
+						break;
+					}
+					judge_login(&routes, &pv, &o);
+					if (pass == 0) {
+						if (!firstdone) {
+							first = o;
+							firstdone = true;
+						} else if (o.covered != first.covered ||
+							   strcmp(o.reason, first.reason) != 0) {
+							same = false;
+						}
+						if (same && a == classes.nremote - 1 &&
+						    l + 1 >= (classes.nlocal > 0 ? classes.nlocal
+										 : 1))
+							r = record(ctx, s, "from any address", &o,
+								   &eff, &pv);
+					} else if (!same) {
+						snprintf(detail, sizeof(detail), "from %s%s%s",
+							 classes.remote[a].label,
+							 lc != NULL ? ", to " : "",
+							 lc != NULL ? lc->label : "");
+						r = record(ctx, s, detail, &o, &eff, &pv);
+					}
+					sshd_routes_clear(&routes);
+					sshd_effective_clear(&eff);
+				}
+			}
+			if (same)
+				break;
+		}
+		audit_pam_verdict_clear(&pv);
+		if (r != MFA_OK)
+			goto out;
+	}
+out:
+	sshd_address_classes_clear(&classes);
+	sshd_config_free(&cfg);
+	return r;
+}
