@@ -47,6 +47,8 @@ pam_services_skip_name(const char *name, const char **whyp)
 		why = "ucf leftover";
 	else if (has_suffix(name, ".rpmnew") || has_suffix(name, ".rpmsave"))
 		why = "rpm leftover";
+	else if (has_suffix(name, ".pam-old") || has_suffix(name, ".pam-new"))
+		why = "pam-auth-update backup";
 	if (whyp != NULL)
 		*whyp = why;
 	return why != NULL;

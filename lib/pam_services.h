@@ -22,7 +22,8 @@
  *  - Directory entries skipped (never a service, listed in host->skipped):
  *    names starting with ".", editor backups "*~", package-manager leftovers
  *    "*.dpkg-*" (dpkg-old, dpkg-dist, dpkg-new, dpkg-tmp, dpkg-bak),
- *    "*.ucf-*", "*.rpmnew", "*.rpmsave", and entries that are directories.
+ *    "*.ucf-*", "*.rpmnew", "*.rpmsave", pam-auth-update's "*.pam-old" and
+ *    "*.pam-new", and entries that are directories.
  *    They are still read when a line includes them by name.
  *  - Files are read through root_fs.h: links resolved inside ROOT, regular
  *    files only, PAM_CONF_MAX_BYTES at most.

@@ -457,8 +457,9 @@ test_skipped_names(void **state)
 	const char *root = *state;
 	struct pam_host *host;
 	struct pam_stack st = {NULL, 0, false};
-	const char *skip[] = {"sshd~",       "sshd.dpkg-old", "sshd.dpkg-dist", ".sshd.swp",
-			      "sshd.rpmnew", "sshd.rpmsave",  "sshd.ucf-dist"};
+	const char *skip[] = {"sshd~",         "sshd.dpkg-old",      "sshd.dpkg-dist",
+			      ".sshd.swp",     "sshd.rpmnew",        "sshd.rpmsave",
+			      "sshd.ucf-dist", "common-auth.pam-old"};
 	const char *keep[] = {"sshd", "sshd.d", "dpkg", "common-auth", "rpmnew"};
 	const char *why;
 	char rel[256];
@@ -477,9 +478,11 @@ test_skipped_names(void **state)
 	host = load_ok(root);
 	assert_int_equal(host->nservices, 1);
 	assert_string_equal(host->services[0].name, "sshd");
-	assert_int_equal(host->nskipped, 8);
+	assert_int_equal(host->nskipped, 9);
 	assert_string_equal(host->skipped[0], "/etc/pam.d/.sshd.swp: hidden file");
-	assert_string_equal(host->skipped[7], "/etc/pam.d/subdir: a directory");
+	assert_string_equal(host->skipped[1],
+			    "/etc/pam.d/common-auth.pam-old: pam-auth-update backup");
+	assert_string_equal(host->skipped[8], "/etc/pam.d/subdir: a directory");
 	/* a skipped name is still read when included */
 	auth_stack(host, "sshd", &st);
 	assert_int_equal(st.n, 2);
