@@ -7,15 +7,20 @@
  * that must be verified, with only sk- algorithms accepted, is two; a
  * step that PAM decides is worth what the PAM stack requires: a second
  * factor if every success passes one, a password if every success passes
- * one.  Two publickey steps are still one factor.  A route whose PAM
+ * one.  A plain key in PubkeyAuthOptions' eyes is also two factors when
+ * every key the user's authorized_keys files hold is a FIDO key with
+ * verify-required (its own option) - a fact of those files' current
+ * content, shown as evidence.  Two publickey steps are still one factor.  A route whose PAM
  * stack lets nobody in is no way in.  A login is covered when every way
  * in takes two factors.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit_internal.h"
+#include "authorized_keys.h"
 #include "sshd_config.h"
 
 struct route_verdict {
@@ -26,7 +31,7 @@ struct route_verdict {
 };
 
 static void
-judge_route(const struct sshd_route *rt, const struct audit_pam_verdict *pv,
+judge_route(const struct sshd_route *rt, const struct audit_pam_verdict *pv, bool keys_verified,
 	    struct route_verdict *out)
 {
 	unsigned possession = 0, knowledge = 0, second = 0, other = 0;
@@ -54,7 +59,9 @@ judge_route(const struct sshd_route *rt, const struct audit_pam_verdict *pv,
 			knowledge = 1;
 			break;
 		case SSHD_STEP_POSSESSION:
-			if (possession < 1)
+			if (keys_verified)
+				possession = 2;
+			else if (possession < 1)
 				possession = 1;
 			break;
 		case SSHD_STEP_POSSESSION_VERIFIED:
@@ -100,7 +107,7 @@ struct ssh_outcome {
 
 static void
 judge_login(const struct sshd_routes *routes, const struct audit_pam_verdict *pv,
-	    struct ssh_outcome *o)
+	    bool keys_verified, struct ssh_outcome *o)
 {
 	size_t i, usable = 0;
 	char text[256];
@@ -115,7 +122,7 @@ judge_login(const struct sshd_routes *routes, const struct audit_pam_verdict *pv
 	for (i = 0; i < routes->n; i++) {
 		struct route_verdict v;
 
-		judge_route(&routes->routes[i], pv, &v);
+		judge_route(&routes->routes[i], pv, keys_verified, &v);
 		if (!v.usable)
 			continue;
 		usable++;
@@ -149,10 +156,36 @@ judge_login(const struct sshd_routes *routes, const struct audit_pam_verdict *pv
 			 "factors");
 }
 
+/* The user's keys as sshd would read them, judged under eff's policy. */
+struct key_facts {
+	struct authorized_keys *keys;
+	enum authorized_keys_strength strength;
+	size_t weakest;
+};
+
+static void
+read_keys(struct audit_ctx *ctx, const struct audit_subject *s, const struct sshd_effective *eff,
+	  struct key_facts *kf)
+{
+	struct authorized_keys_policy pol;
+	struct mfa_parse_err perr;
+
+	memset(kf, 0, sizeof(*kf));
+	kf->weakest = (size_t)-1;
+	kf->strength = AUTHORIZED_KEYS_NO_KEYS;
+	authorized_keys_policy_from_sshd(eff, time(NULL), &pol);
+	/* Unreadable files teach nothing: the key keeps counting as one factor. */
+	if (authorized_keys_load_for_user(ctx->rootfd,
+					  (const char *const *)eff->authorized_keys_files.files,
+					  eff->authorized_keys_files.n, s->user->name,
+					  s->user->home, s->user->uid, &kf->keys, &perr) == MFA_OK)
+		kf->strength = authorized_keys_strength(kf->keys, &pol, &kf->weakest);
+}
+
 static int
 record(struct audit_ctx *ctx, const struct audit_subject *s, const char *detail,
        const struct ssh_outcome *o, const struct sshd_effective *eff,
-       const struct audit_pam_verdict *pv)
+       const struct audit_pam_verdict *pv, const struct key_facts *kf)
 {
 	struct audit_path *p;
 	size_t i;
@@ -179,7 +212,59 @@ record(struct audit_ctx *ctx, const struct audit_subject *s, const char *detail,
 	}
 	if ((r = add_ev(p, &eff->use_pam.ev)) != MFA_OK)
 		return r;
-	return MFA_OK;
+	if (kf->strength == AUTHORIZED_KEYS_SK_VERIFIED && kf->keys != NULL &&
+	    kf->weakest < kf->keys->nkeys) {
+		const struct authorized_key *k = &kf->keys->keys[kf->weakest];
+
+		r = audit_path_add_evidence(
+			p, k->file, k->line,
+			"%s %s: every authorized key is a FIDO key that must be "
+			"verified (PIN or biometric): two factors while the "
+			"file stays so",
+			k->type, k->fingerprint);
+	}
+	return r;
+}
+
+/*
+ * One admin from one (remote, local) address class: evaluate sshd_config,
+ * derive the ways in, judge them; with `detail` set, record the path.
+ */
+static int
+ssh_class(struct audit_ctx *ctx, const struct sshd_config *cfg, const struct audit_subject *s,
+	  const struct sshd_endpoint_class *rc, const struct sshd_endpoint_class *lc,
+	  const struct audit_pam_verdict *pv, const char *detail, struct ssh_outcome *o,
+	  struct mfa_parse_err *perr)
+{
+	struct sshd_match_ctx mc;
+	struct sshd_effective eff;
+	struct sshd_routes routes;
+	struct key_facts kf;
+	int r;
+
+	memset(&mc, 0, sizeof(mc));
+	memset(&eff, 0, sizeof(eff));
+	memset(&routes, 0, sizeof(routes));
+	memset(&kf, 0, sizeof(kf));
+	mc.user = s->user->name;
+	mc.groups = (const char *const *)s->groups;
+	mc.ngroups = s->ngroups;
+	mc.addr = rc->addr;
+	mc.host = rc->host;
+	mc.laddr = lc != NULL ? lc->addr : NULL;
+	mc.lport = lc != NULL ? lc->port : -1;
+	if ((r = sshd_config_evaluate(cfg, &mc, &eff, perr)) != MFA_OK ||
+	    (r = sshd_login_routes(&eff, s->user->uid == 0, &routes)) != MFA_OK)
+		goto out;
+	read_keys(ctx, s, &eff, &kf);
+	judge_login(&routes, pv, kf.strength == AUTHORIZED_KEYS_SK_VERIFIED, o);
+	if (detail != NULL)
+		r = record(ctx, s, detail, o, &eff, pv, &kf);
+out:
+	authorized_keys_free(&kf.keys);
+	sshd_routes_clear(&routes);
+	sshd_effective_clear(&eff);
+	return r;
 }
 
 int
@@ -187,7 +272,7 @@ audit_ssh_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 {
 	struct sshd_config *cfg = NULL;
 	struct sshd_address_classes classes;
-	size_t k, a, l;
+	size_t k, i, nlocal, nclasses;
 	int r;
 
 	memset(&classes, 0, sizeof(classes));
@@ -203,81 +288,41 @@ audit_ssh_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 	audit_mark_service(ctx, "sshd");
 	if ((r = sshd_config_address_classes(cfg, &classes, perr)) != MFA_OK)
 		goto out;
-	for (k = 0; k < ctx->nsubjects; k++) {
+	nlocal = classes.nlocal > 0 ? classes.nlocal : 1;
+	nclasses = classes.nremote * nlocal;
+	for (k = 0; k < ctx->nsubjects && r == MFA_OK; k++) {
 		const struct audit_subject *s = &ctx->subjects[k];
 		struct audit_pam_verdict pv;
-		struct ssh_outcome first;
+		struct ssh_outcome first, o;
 		bool same = true;
 
-		if (s->account->nadmin_via == 0 || !s->account->can_login)
+		if (s->account->nadmin_via == 0 || !s->account->can_login || nclasses == 0)
 			continue;
 		if ((r = audit_pam_evaluate(ctx, "sshd", s, true, &pv, perr)) != MFA_OK)
 			goto out;
-		memset(&first, 0, sizeof(first));
-		/* Every (remote, local) class; report per class only when they differ. */
-		for (int pass = 0; pass < 2 && r == MFA_OK; pass++) {
-			bool firstdone = false;
+		/* Report per address class only when the classes differ. */
+		for (i = 0; i < nclasses && r == MFA_OK; i++) {
+			r = ssh_class(ctx, cfg, s, &classes.remote[i / nlocal],
+				      classes.nlocal > 0 ? &classes.local[i % nlocal] : NULL, &pv,
+				      NULL, i == 0 ? &first : &o, perr);
+			if (r == MFA_OK && i > 0 &&
+			    (o.covered != first.covered || strcmp(o.reason, first.reason) != 0))
+				same = false;
+		}
+		for (i = 0; r == MFA_OK && i < (same ? 1 : nclasses); i++) {
+			const struct sshd_endpoint_class *rc = &classes.remote[i / nlocal];
+			const struct sshd_endpoint_class *lc =
+				classes.nlocal > 0 ? &classes.local[i % nlocal] : NULL;
+			char detail[512];
 
-			for (a = 0; a < classes.nremote && r == MFA_OK; a++) {
-				for (l = 0;
-				     l < (classes.nlocal > 0 ? classes.nlocal : 1) && r == MFA_OK;
-				     l++) {
-					const struct sshd_endpoint_class *lc =
-						classes.nlocal > 0 ? &classes.local[l] : NULL;
-					struct sshd_match_ctx mc;
-					struct sshd_effective eff;
-					struct sshd_routes routes;
-					struct ssh_outcome o;
-					char detail[512];
-
-					memset(&mc, 0, sizeof(mc));
-					memset(&eff, 0, sizeof(eff));
-					memset(&routes, 0, sizeof(routes));
-					mc.user = s->user->name;
-					mc.groups = (const char *const *)s->groups;
-					mc.ngroups = s->ngroups;
-					mc.addr = classes.remote[a].addr;
-					mc.host = classes.remote[a].host;
-					mc.laddr = lc != NULL ? lc->addr : NULL;
-					mc.lport = lc != NULL ? lc->port : -1;
-					if ((r = sshd_config_evaluate(cfg, &mc, &eff, perr)) !=
-						    MFA_OK ||
-					    (r = sshd_login_routes(&eff, s->user->uid == 0,
-								   &routes)) != MFA_OK) {
-						sshd_effective_clear(&eff);
-						break;
-					}
-					judge_login(&routes, &pv, &o);
-					if (pass == 0) {
-						if (!firstdone) {
-							first = o;
-							firstdone = true;
-						} else if (o.covered != first.covered ||
-							   strcmp(o.reason, first.reason) != 0) {
-							same = false;
-						}
-						if (same && a == classes.nremote - 1 &&
-						    l + 1 >= (classes.nlocal > 0 ? classes.nlocal
-										 : 1))
-							r = record(ctx, s, "from any address", &o,
-								   &eff, &pv);
-					} else if (!same) {
-						snprintf(detail, sizeof(detail), "from %s%s%s",
-							 classes.remote[a].label,
-							 lc != NULL ? ", to " : "",
-							 lc != NULL ? lc->label : "");
-						r = record(ctx, s, detail, &o, &eff, &pv);
-					}
-					sshd_routes_clear(&routes);
-					sshd_effective_clear(&eff);
-				}
-			}
 			if (same)
-				break;
+				snprintf(detail, sizeof(detail), "from any address");
+			else
+				snprintf(detail, sizeof(detail), "from %s%s%s", rc->label,
+					 lc != NULL ? ", to " : "", lc != NULL ? lc->label : "");
+			r = ssh_class(ctx, cfg, s, rc, lc, &pv, detail, &o, perr);
 		}
 		audit_pam_verdict_clear(&pv);
-		if (r != MFA_OK)
-			goto out;
 	}
 out:
 	sshd_address_classes_clear(&classes);
