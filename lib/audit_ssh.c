@@ -185,10 +185,12 @@ read_keys(struct audit_ctx *ctx, const struct audit_subject *s, const struct ssh
 static int
 record(struct audit_ctx *ctx, const struct audit_subject *s, const char *detail,
        const struct ssh_outcome *o, const struct sshd_effective *eff,
-       const struct audit_pam_verdict *pv, const struct key_facts *kf)
+       const struct sshd_routes *routes, const struct audit_pam_verdict *pv,
+       const struct key_facts *kf)
 {
 	struct audit_path *p;
-	size_t i;
+	bool pam = false;
+	size_t i, j;
 	int r;
 
 	if ((p = audit_add_path(ctx->report, AUDIT_PATH_SSH, "sshd", s->user->name, detail)) ==
@@ -210,7 +212,28 @@ record(struct audit_ctx *ctx, const struct audit_subject *s, const char *detail,
 		/* audit_pam_describe may have set the reason; the ssh one is the headline. */
 		return audit_path_set_reason(p, false, "%s", o->reason);
 	}
-	if ((r = add_ev(p, &eff->use_pam.ev)) != MFA_OK)
+	/* Covered: the lines that make every way in take two factors. */
+	if (routes->login_denied &&
+	    (r = audit_path_add_evidence(
+		     p, eff->login_allowed.ev.file, eff->login_allowed.ev.line, "%s",
+		     eff->login_allowed.ev.text != NULL ? eff->login_allowed.ev.text
+							: eff->login_allowed.why)) != MFA_OK)
+		return r;
+	if (routes->n == 0 && s->user->uid == 0 &&
+	    (r = add_ev(p, &eff->permit_root_login.ev)) != MFA_OK)
+		return r;
+	for (i = 0; i < routes->n; i++) {
+		if ((r = add_ev(p, &routes->routes[i].ev)) != MFA_OK)
+			return r;
+		for (j = 0; j < routes->routes[i].n; j++) {
+			if ((r = add_ev(p, &routes->routes[i].steps[j].ev)) != MFA_OK)
+				return r;
+			pam = pam || routes->routes[i].steps[j].kind == SSHD_STEP_PAM;
+		}
+	}
+	if (pam && ((r = add_ev(p, &eff->use_pam.ev)) != MFA_OK ||
+		    (r = audit_pam_describe(ctx, p, "sshd", pv)) != MFA_OK ||
+		    (r = audit_path_set_reason(p, true, "%s", o->reason)) != MFA_OK))
 		return r;
 	if (kf->strength == AUTHORIZED_KEYS_SK_VERIFIED && kf->keys != NULL &&
 	    kf->weakest < kf->keys->nkeys) {
@@ -259,7 +282,7 @@ ssh_class(struct audit_ctx *ctx, const struct sshd_config *cfg, const struct aud
 	read_keys(ctx, s, &eff, &kf);
 	judge_login(&routes, pv, kf.strength == AUTHORIZED_KEYS_SK_VERIFIED, o);
 	if (detail != NULL)
-		r = record(ctx, s, detail, o, &eff, pv, &kf);
+		r = record(ctx, s, detail, o, &eff, &routes, pv, &kf);
 out:
 	authorized_keys_free(&kf.keys);
 	sshd_routes_clear(&routes);
