@@ -11,12 +11,34 @@
 # /etc/pam.d, the store, a private /run, /var/log and /dev (with a /dev/log of
 # our own that records pam_syslog lines), all by mounts that only this
 # namespace sees.  Nothing on the machine is written outside the temp dir.
+#
+# The daemons run with the files of examples/ verbatim: those name the module
+# `pam_mfacover.so`, which libpam loads from its own module directory, so
+# e2e_world mirrors that directory (a tmpfs showing the machine's modules by
+# bind mounts) and adds the built module to the mirror.  The machine's
+# directory is in the checksums.
 
 E2E_USER=mfatest
 E2E_UID=4242
 E2E_PASSWORD='e2e-Pa55word'
 E2E_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 E2E_SKIP=77
+# The examples the daemons run with (the admin's drop-in files).
+E2E_EXAMPLES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples" 2>/dev/null && pwd)
+
+# libpam's module directory, where a relative module name is looked up: the
+# multiarch directory of libpam.so.0 plus "security" (Debian 12:
+# /lib/x86_64-linux-gnu/security, with /lib -> usr/lib), resolved to the real
+# directory so that the mirror and the checksums see the same one.
+# E2E_PAM_MODULE_PATH is the name libpam uses, E2E_PAM_MODULE_DIR the real one.
+e2e_pam_module_dir() {
+	local lib
+	lib=$(ldconfig -p 2>/dev/null | awk '$1 == "libpam.so.0" && /x86-64/ { print $NF; exit }')
+	[[ -n $lib ]] || lib=/lib/x86_64-linux-gnu/libpam.so.0
+	E2E_PAM_MODULE_PATH=$(dirname "$lib")/security
+	E2E_PAM_MODULE_DIR=$(readlink -f "$E2E_PAM_MODULE_PATH")
+}
+e2e_pam_module_dir
 
 e2e_fails=0
 e2e_checks=0
@@ -40,7 +62,9 @@ e2e_log() {
 e2e_machine_snapshot() {
 	local f
 	{
-		find /etc/pam.d /etc/ssh /etc/sudoers.d -type f -exec sha256sum {} + 2>/dev/null | sort
+		find /etc/pam.d /etc/ssh /etc/sudoers.d "$E2E_PAM_MODULE_DIR" -type f \
+			-exec sha256sum {} + 2>/dev/null | sort
+		ls -la --time-style=+%s "$E2E_PAM_MODULE_DIR" /etc/ssh/sshd_config.d /etc/sudoers.d 2>&1
 		for f in /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/sudoers \
 			/var/log/btmp /var/log/wtmp /var/log/lastlog; do
 			[[ -e $f ]] && sha256sum "$f"
@@ -95,6 +119,15 @@ e2e_main() {
 	for f in "$E2E_MODULE" "$E2E_ENROLL" "$E2E_AUDIT"; do
 		[[ -f $f ]] || { echo "FAIL: $f does not exist (build first)" >&2; exit 1; }
 	done
+	# (scripts/demo writes its own stack: E2E_NO_EXAMPLE=1)
+	if [[ ${E2E_NO_EXAMPLE:-0} != 1 && ! -f $E2E_EXAMPLES/pam.d/$E2E_NAME ]]; then
+		echo "FAIL: examples/pam.d/$E2E_NAME not found (looked in '$E2E_EXAMPLES')" >&2
+		exit 1
+	fi
+	if [[ ! -f $E2E_PAM_MODULE_DIR/pam_unix.so ]]; then
+		echo "FAIL: libpam's module directory '$E2E_PAM_MODULE_DIR' has no pam_unix.so" >&2
+		exit 1
+	fi
 	local before after rc
 	before=$(e2e_machine_snapshot)
 	MFACOVER_E2E_INSIDE=$E2E_NAME unshare --mount --propagation private $net -- \
@@ -225,6 +258,39 @@ e2e_world() {
 	E2E_STORE=/var/lib/mfacover
 	mkdir -m 700 "$E2E_STORE"
 	e2e_private_dev || return 1
+
+	# libpam's module directory with the built module as pam_mfacover.so (a
+	# copy in the mirror's tmpfs; a pam_mfacover.so the machine may have is
+	# hidden), so that the examples' relative name loads it.
+	e2e_mirror_dir "$E2E_PAM_MODULE_DIR" "$E2E_WORK/stage-security" pam_mfacover.so || {
+		e2e_fail "cannot mirror $E2E_PAM_MODULE_DIR"
+		return 1
+	}
+	install -m 644 "$E2E_MODULE" "$E2E_PAM_MODULE_DIR/pam_mfacover.so" || {
+		e2e_fail "cannot add pam_mfacover.so to the mirror of $E2E_PAM_MODULE_DIR"
+		return 1
+	}
+	if cmp -s "$E2E_MODULE" "$E2E_PAM_MODULE_PATH/pam_mfacover.so"; then
+		e2e_ok
+	else
+		e2e_fail "libpam's $E2E_PAM_MODULE_PATH/pam_mfacover.so is not the built module"
+	fi
+}
+
+# e2e_install_example EXAMPLE DEST: an example file copied verbatim (checked).
+e2e_install_example() {
+	cp "$E2E_EXAMPLES/$1" "$2" || { e2e_fail "cannot copy examples/$1 to $2"; return 1; }
+	if cmp -s "$E2E_EXAMPLES/$1" "$2"; then e2e_ok; else e2e_fail "$2 differs from examples/$1"; fi
+}
+
+# e2e_join_group GROUP: the test user becomes a member of GROUP (e.g. sudo:
+# an admin).  Written in place: /etc/group is a bind mount of this very inode.
+e2e_join_group() {
+	local group
+	group=$(awk -F: -v u="$E2E_USER" -v g="$1" 'BEGIN { OFS = ":" }
+		$1 == g { $4 = ($4 == "" ? u : $4 "," u) } 1' "$E2E_WORK/etc/group")
+	printf '%s\n' "$group" >"$E2E_WORK/etc/group"
+	if id -nG "$E2E_USER" | grep -qw -- "$1"; then e2e_ok; else e2e_fail "$E2E_USER is not in group $1"; fi
 }
 
 # Wait while fewer than 4 s remain in the 30 s step, so codes stay current.
@@ -268,7 +334,7 @@ $(e2e_syslog_lines "$2" | sed 's/^/    /')"
 
 # An audit root assembled from the configuration the daemon ran with: the
 # service files named, the files they include (transitively) and "other"; the
-# accounts; sudoers; the store.  The rest of the copied Debian /etc/pam.d is
+# accounts; sudoers and /etc/sudoers.d; /etc/ssh/sshd_config.d; the store.  The rest of the copied Debian /etc/pam.d is
 # left out, so that the verdict (exit status) is about this path alone.
 # e2e_audit_root DIR SERVICE...
 e2e_audit_root() {
@@ -288,6 +354,8 @@ e2e_audit_root() {
 	done
 	cp -p /etc/passwd /etc/group /etc/shadow "$root/etc/"
 	[[ -f /etc/sudoers ]] && cp -p /etc/sudoers "$root/etc/sudoers"
+	[[ -d /etc/sudoers.d ]] && cp -a /etc/sudoers.d "$root/etc/sudoers.d"
+	[[ -d /etc/ssh/sshd_config.d ]] && cp -a /etc/ssh/sshd_config.d "$root/etc/ssh/sshd_config.d"
 	cp -a "$E2E_STORE" "$root/var/lib/mfacover"
 }
 

@@ -2,15 +2,22 @@
 # test_e2e_sshd.sh PAM_MFACOVER_SO MFACOVER_ENROLL MFACOVER_AUDIT
 #
 # pam_mfacover in Debian's real sshd, in a private mount and network
-# namespace: a public key and then a TOTP code through keyboard-interactive
-# (AuthenticationMethods publickey,keyboard-interactive; the sshd PAM stack
-# holds only the module).  OpenSSH's client answers the code prompt through
-# SSH_ASKPASS.  Key and right code log in; a wrong code, the same code again
-# (replay), the key alone and the code alone are refused; the module's
-# syslog lines say so.  mfacover-audit, run on a root built from the same
-# files, calls the path covered; a twin with `Match User mfatest` /
-# `AuthenticationMethods publickey` is a gap, and the real sshd with that
-# twin indeed lets the key alone in.
+# namespace, with the admin's drop-in files verbatim:
+# /etc/ssh/sshd_config.d/50-mfacover.conf is examples/sshd_config.d/50-mfacover.conf
+# (AuthenticationMethods publickey,keyboard-interactive, PermitRootLogin yes,
+# PasswordAuthentication no), read through Debian's "Include" at the top of
+# an sshd_config that then says what Debian's does (KbdInteractiveAuthentication
+# no, ...: the example must win) and only what the example leaves open
+# (address, port, host key, pid file, log level, authorized keys); and
+# /etc/pam.d/sshd is examples/pam.d/sshd (`pam_mfacover.so` by its relative
+# name - loaded from a namespace-only mirror of libpam's module directory -
+# then Debian's account, session and password stacks).  OpenSSH's client
+# answers the code prompt through SSH_ASKPASS.  Key and right code log in; a
+# wrong code, the same code again (replay), the key alone and the code alone
+# are refused; the module's syslog lines say so.  mfacover-audit, run on a
+# root built from the same files, calls the path covered; a twin with
+# `Match User mfatest` / `AuthenticationMethods publickey` is a gap, and the
+# real sshd with that twin indeed lets the key alone in.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 E2E_TOOLS="ssh:openssh-client ssh-keygen:openssh-client ip:iproute2"
@@ -30,32 +37,45 @@ chown -R "$E2E_UID:$E2E_UID" "$E2E_HOME/.ssh"
 chmod 700 "$E2E_HOME/.ssh"
 chmod 600 "$E2E_HOME/.ssh/authorized_keys"
 
-mkdir -p "$w/etc/ssh"
+# The example in a private /etc/ssh/sshd_config.d (the machine's is hidden in
+# this namespace), read by Debian's "Include" line.
+mkdir -p "$w/etc/ssh/sshd_config.d"
+e2e_install_example sshd_config.d/50-mfacover.conf "$w/etc/ssh/sshd_config.d/50-mfacover.conf"
+if [[ ! -d /etc/ssh/sshd_config.d ]]; then
+	e2e_mirror_dir /etc/ssh "$w/stage-ssh" && mkdir /etc/ssh/sshd_config.d ||
+		e2e_fail "cannot make /etc/ssh/sshd_config.d in the namespace"
+fi
+mount --bind "$w/etc/ssh/sshd_config.d" /etc/ssh/sshd_config.d ||
+	{ e2e_fail "bind-mount /etc/ssh/sshd_config.d"; e2e_finish; exit 1; }
 sshd_config=$w/etc/ssh/sshd_config
-cat >"$sshd_config" <<EOF
+cat >"$sshd_config" <<SSHD_CONFIG
+Include /etc/ssh/sshd_config.d/*.conf
+# What the example leaves open, for this test:
 ListenAddress 127.0.0.1
 Port $port
 HostKey $w/ssh_host_ed25519_key
 PidFile $w/sshd.pid
 LogLevel VERBOSE
-UsePAM yes
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication yes
-PermitRootLogin no
-AuthenticationMethods publickey,keyboard-interactive
 AuthorizedKeysFile .ssh/authorized_keys
-EOF
-cat >"$E2E_PAMD/sshd" <<EOF
-auth required $E2E_MODULE store=$E2E_STORE
-account required pam_unix.so
-session required pam_permit.so
-EOF
+# Debian 12's sshd_config after its Include line:
+KbdInteractiveAuthentication no
+UsePAM yes
+X11Forwarding yes
+PrintMotd no
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+SSHD_CONFIG
+# sshd's own reading: the example's values win over Debian's that follow.
+sshd_t=$(/usr/sbin/sshd -T -f "$sshd_config" -C "user=$E2E_USER,host=localhost,addr=127.0.0.1" 2>&1)
+for kv in "authenticationmethods publickey,keyboard-interactive" "kbdinteractiveauthentication yes" \
+	"passwordauthentication no" "permitrootlogin yes" "usepam yes"; do
+	grep -qx -- "$kv" <<<"$sshd_t" && e2e_ok || e2e_fail "sshd -T: want '$kv', got '$(grep -- "^${kv%% *} " <<<"$sshd_t")'"
+done
+# The sshd PAM stack: the example verbatim.  (Written in place: /etc/pam.d is
+# a bind mount of this directory.)
+e2e_install_example pam.d/sshd "$E2E_PAMD/sshd"
 # mfatest is an admin (member of sudo) so that the audit reports its ssh path.
-# (Written in place: /etc/group is a bind mount of this very inode.)
-group=$(awk -F: -v u="$E2E_USER" 'BEGIN { OFS = ":" } $1 == "sudo" { $4 = ($4 == "" ? u : $4 "," u) } 1' \
-	"$w/etc/group")
-printf '%s\n' "$group" >"$w/etc/group"
+e2e_join_group sudo
 
 sshd_pid=
 start_sshd() { # start_sshd CONFIG
@@ -151,8 +171,12 @@ e2e_log "sshd cases done"
 aroot=$w/audit-ok
 e2e_audit_root "$aroot" sshd
 cp "$sshd_config" "$aroot/etc/ssh/sshd_config"
+cmp -s "$E2E_EXAMPLES/sshd_config.d/50-mfacover.conf" "$aroot/etc/ssh/sshd_config.d/50-mfacover.conf" &&
+	e2e_ok || e2e_fail "the audit root lacks the example sshd_config.d/50-mfacover.conf"
 e2e_audit_expect "sshd as tested" "$aroot" 0 ssh sshd "$E2E_USER" covered \
 	"every way to log in over ssh takes two factors"
+# PermitRootLogin yes (the example): root's ssh path is one too, and covered.
+e2e_audit_expect "sshd as tested, root" "$aroot" 0 ssh sshd root covered
 
 # --- 6. the weakened twin: Match User mfatest / AuthenticationMethods publickey -------
 weak=$w/etc/ssh/sshd_config.weak

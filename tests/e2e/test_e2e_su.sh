@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # test_e2e_su.sh PAM_MFACOVER_SO MFACOVER_ENROLL MFACOVER_AUDIT
 #
-# pam_mfacover in util-linux's real su, in a private mount namespace: the
-# unprivileged test user runs `su root -c 'id -u'` on a pseudo-terminal and
-# answers root's password (pam_unix) and root's code (pam_mfacover: su
-# authenticates the target).  Root's password is a known one in the
-# namespace's copy of /etc/shadow; root is enrolled in the namespace's store.
-# Password and right code give a root shell; a wrong code and a replayed
-# code are refused; the module's syslog lines say so.  mfacover-audit, run on
-# a root built from the same files, calls "su to root" covered; a twin with
-# `nullok` and root not enrolled is a gap, and the real su with that twin
-# indeed lets the password alone in.
+# pam_mfacover in util-linux's real su, in a private mount namespace, with
+# /etc/pam.d/su = examples/pam.d/su verbatim (pam_rootok, Debian's
+# common-auth, `pam_mfacover.so` by its relative name - loaded from a
+# namespace-only mirror of libpam's module directory -, common-account,
+# common-session).  The unprivileged test user runs `su root -c 'id -u'` on a
+# pseudo-terminal and answers root's password (pam_unix) and root's code
+# (pam_mfacover: su authenticates the target).  Root's password is a known
+# one in the namespace's copy of /etc/shadow; root is enrolled in the
+# namespace's store.  Password and right code give a root shell; a wrong
+# code and a replayed code are refused; the module's syslog lines say so.
+# mfacover-audit, run on a root built from the same files, calls "su to
+# root" covered; a twin of the example with `nullok` and root not enrolled
+# is a gap, and the real su with that twin indeed lets the password alone in.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_main su util-linux /usr/bin/su -- "$@"
@@ -25,17 +28,13 @@ hash=$(openssl passwd -6 "$ROOT_PASSWORD")
 shadow=$(awk -F: -v h="$hash" 'BEGIN { OFS = ":" } $1 == "root" { $2 = h } 1' "$w/etc/shadow")
 printf '%s\n' "$shadow" >"$w/etc/shadow"
 
-good_stack="auth sufficient pam_rootok.so
-auth required pam_unix.so
-auth required $E2E_MODULE store=$E2E_STORE
-account required pam_unix.so
-session required pam_permit.so"
-weak_stack="auth sufficient pam_rootok.so
-auth required pam_unix.so
-auth required $E2E_MODULE store=$E2E_STORE nullok
-account required pam_unix.so
-session required pam_permit.so"
-printf '%s\n' "$good_stack" >"$E2E_PAMD/su"
+# The example verbatim; the weakened twin: the example with "nullok" on the
+# module's line.  (Written in place: /etc/pam.d is a bind mount of this directory.)
+e2e_install_example pam.d/su "$E2E_PAMD/su"
+sed -E 's/^(auth[[:space:]]+required[[:space:]]+pam_mfacover\.so)[[:space:]]*$/\1 nullok/' \
+	"$E2E_EXAMPLES/pam.d/su" >"$w/su.weak"
+[[ $(diff "$E2E_EXAMPLES/pam.d/su" "$w/su.weak" | grep -c '^>.*pam_mfacover.so nullok$') == 1 ]] &&
+	e2e_ok || e2e_fail "the weakened twin is not the example with nullok"
 
 # su_try PASSWORD CODE -> the output of `id -u` (and su's messages); status of su.
 # su runs on a pty (python3's pty module) as the test user; the answers are
@@ -113,7 +112,7 @@ e2e_audit_expect "su as tested" "$aroot" 0 su su root covered "pam_mfacover.so"
 e2e_audit_expect "su -l as tested (su-l includes su)" "$aroot" 0 su su-l root covered "pam_mfacover.so"
 
 # --- 5. the weakened twin: nullok, and root not enrolled ------------------------------------------
-printf '%s\n' "$weak_stack" >"$E2E_PAMD/su"
+cp "$w/su.weak" "$E2E_PAMD/su"
 "$E2E_ENROLL" revoke --store "$E2E_STORE" --user root >/dev/null </dev/null ||
 	e2e_fail "mfacover-enroll revoke --user root"
 [[ ! -e $E2E_STORE/root ]] && e2e_ok || e2e_fail "root is still enrolled after revoke"
@@ -124,7 +123,7 @@ e2e_audit_expect "su with nullok, root unenrolled" "$aweak" 1 su su root gap "nu
 out=$(su_try "$ROOT_PASSWORD" 000000)
 e2e_expect "weakened su: the password alone gives a root shell" 0 "$(uid_of "$out")"
 e2e_expect_syslog "weakened su" su "user=root .*result=(unenrolled|ignored)"
-printf '%s\n' "$good_stack" >"$E2E_PAMD/su"
+e2e_install_example pam.d/su "$E2E_PAMD/su"
 
 if ((e2e_fails > 0)); then
 	sed 's/^/    syslog: /' "$E2E_SYSLOG" | tail -n 20 >&2
