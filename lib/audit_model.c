@@ -22,7 +22,7 @@ audit_path_kind_name(enum audit_path_kind kind)
 	return path_kind_names[kind];
 }
 
-static char *
+__attribute__((format(printf, 1, 0))) static char *
 vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;

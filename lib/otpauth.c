@@ -494,6 +494,9 @@ mfa_otpauth_build(const struct mfa_otpauth *key, char **urip)
 	    key->digits < MFA_OTP_DIGITS_MIN || key->digits > MFA_OTP_DIGITS_MAX ||
 	    (key->kind == MFA_OTP_TOTP && (key->period == 0 || key->period > MFA_OTP_PERIOD_MAX)))
 		return MFA_ERR_INVALID_ARG;
+	/* The parser drops blanks after "issuer:": such an account would not come back. */
+	if (key->issuer != NULL && key->account[0] == ' ')
+		return MFA_ERR_INVALID_ARG;
 	if ((r = mfa_base32_encode(key->secret, key->secret_len, false, &secret)) != MFA_OK)
 		return r;
 
@@ -523,6 +526,9 @@ mfa_otpauth_build(const struct mfa_otpauth *key, char **urip)
 		sb_printf_u64(&sb, key->counter);
 	}
 	mfa_free_string(secret);
+	/* Never write what the parser would refuse as too long. */
+	if (sb.err == MFA_OK && sb.len > MFA_OTPAUTH_URI_MAX)
+		sb.err = MFA_ERR_TOO_LARGE;
 	if (sb.err != MFA_OK) {
 		mfa_freezero(sb.p, sb.cap);
 		return sb.err;

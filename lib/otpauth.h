@@ -44,8 +44,11 @@ int mfa_otpauth_parse(const char *uri, size_t len, struct mfa_otpauth **outp,
 
 /*
  * Build the URI for *key.  issuer may be NULL; neither issuer nor account may
- * contain a ':'.  All parameters are written explicitly.  *urip holds the
- * secret: release it with mfa_free_string().
+ * contain a ':', and with an issuer the account may not start with a blank
+ * (MFA_ERR_INVALID_ARG).  A URI longer than MFA_OTPAUTH_URI_MAX is refused
+ * (MFA_ERR_TOO_LARGE): what is built always parses back.  All parameters
+ * are written explicitly.  *urip holds the secret: free it with
+ * mfa_free_string().
  */
 int mfa_otpauth_build(const struct mfa_otpauth *key, char **urip);
 

@@ -303,8 +303,23 @@ test_build_refuses_bad_keys(void **state)
 	assert_int_equal(mfa_otpauth_build(&key, &uri), MFA_ERR_INVALID_ARG);
 	assert_null(uri);
 	key.period = 30;
+	/* With an issuer, a leading blank in the account would not survive a parse. */
+	key.issuer = (char *)"ACME";
+	key.account = (char *)" alice";
+	assert_int_equal(mfa_otpauth_build(&key, &uri), MFA_ERR_INVALID_ARG);
+	key.account = (char *)"alice";
 	assert_int_equal(mfa_otpauth_build(&key, &uri), MFA_OK);
 	mfa_free_string(uri);
+	/* Never longer than the parser takes: 1500 '{' percent-encode to 4500. */
+	{
+		char big[1501];
+
+		memset(big, '{', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		key.issuer = big;
+		assert_int_equal(mfa_otpauth_build(&key, &uri), MFA_ERR_TOO_LARGE);
+		assert_null(uri);
+	}
 }
 
 static void
