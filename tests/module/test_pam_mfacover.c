@@ -37,6 +37,7 @@
 #include "otp.h"
 #include "recovery.h"
 #include "store_dir.h"
+#include "test_files.h"
 
 #define PAM_DEBUG_MODULE "/usr/lib/x86_64-linux-gnu/security/pam_debug.so"
 #define IGNORED PAM_CRED_UNAVAIL /* what PAM_IGNORE becomes through the stack */
@@ -763,19 +764,6 @@ test_token_parameters_must_match_module(void **state)
 
 /* ---- the store fails closed --------------------------------------------- */
 
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = malloc(65536);
-
-	assert_non_null(fp);
-	assert_non_null(buf);
-	*lenp = fread(buf, 1, 65536, fp);
-	fclose(fp);
-	return buf;
-}
-
 static void
 test_unsafe_state_files_fail_closed_unchanged(void **state)
 {
@@ -792,11 +780,11 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 	snprintf(path, sizeof(path), "%s/alice", E.store);
 
 	assert_int_equal(chmod(path, 0640), 0);
-	before = slurp(path, &blen);
+	before = test_read_file(path, &blen);
 	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 	expect_log("reason=state_unusable");
 	expect_log("is accessible by group or others");
-	after = slurp(path, &alen);
+	after = test_read_file(path, &alen);
 	assert_int_equal(alen, blen);
 	assert_memory_equal(before, after, blen);
 	free(after);
@@ -807,7 +795,7 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 	assert_int_equal(symlink(target, path), 0);
 	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 	expect_log("is a symbolic link");
-	after = slurp(target, &alen);
+	after = test_read_file(target, &alen);
 	assert_memory_equal(before, after, blen);
 	free(after);
 	assert_int_equal(unlink(path), 0);
@@ -815,7 +803,7 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 	write_file(path, 0600, "version=1\ntype=hotp\n");
 	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 	expect_log("missing");
-	after = slurp(path, &alen);
+	after = test_read_file(path, &alen);
 	assert_int_equal(alen, strlen("version=1\ntype=hotp\n"));
 	free(after);
 
@@ -824,7 +812,7 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 		   "ELF garbage \x01\x02\n");
 	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 	expect_log("reason=state_unusable");
-	after = slurp(path, &alen);
+	after = test_read_file(path, &alen);
 	assert_int_equal(alen, strlen("\x7f"
 				      "ELF garbage \x01\x02\n"));
 	assert_memory_equal(after,
@@ -838,7 +826,7 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 		assert_int_equal(chown(path, 4242, 4242), 0);
 		assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 		expect_log("has the wrong owner");
-		after = slurp(path, &alen);
+		after = test_read_file(path, &alen);
 		assert_memory_equal(before, after, blen);
 		free(after);
 	}

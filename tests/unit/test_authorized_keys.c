@@ -21,6 +21,7 @@
 #include "authorized_keys.h"
 #include "root_fs.h"
 #include "sshd_config.h"
+#include "test_files.h"
 
 #define NOW ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
 
@@ -32,37 +33,13 @@ data_dir(void)
 	return d != NULL ? d : "tests/data";
 }
 
-static char *
-read_data(const char *name, size_t *lenp)
-{
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/authorized_keys/%s", data_dir(), name);
-	if ((f = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return buf;
-}
-
 static struct authorized_keys *
 parse_data(const char *name)
 {
 	struct authorized_keys *k = NULL;
 	struct mfa_parse_err perr;
 	size_t len;
-	char *buf = read_data(name, &len);
+	char *buf = test_read_data("authorized_keys", name, &len);
 
 	assert_int_equal(authorized_keys_parse(buf, len, name, &k, &perr), 0);
 	free(buf);
@@ -100,7 +77,7 @@ key_words(const char *name, unsigned line)
 	static char out[4][4096];
 	static int slot;
 	size_t len;
-	char *buf = read_data(name, &len), *s = buf, *e;
+	char *buf = test_read_data("authorized_keys", name, &len), *s = buf, *e;
 	unsigned n;
 	char *o = out[slot++ % 4];
 
@@ -358,7 +335,7 @@ test_truncated_inputs(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		buf = read_data(names[i], &len);
+		buf = test_read_data("authorized_keys", names[i], &len);
 		for (n = 0; n <= len; n += i == 0 ? 7 : 1) {
 			assert_int_equal(authorized_keys_parse(buf, n, names[i], &k, &perr), 0);
 			authorized_keys_free(&k);

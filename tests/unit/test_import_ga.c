@@ -24,43 +24,11 @@
 #include "mfa_mem.h"
 #include "otp.h"
 #include "state.h"
+#include "test_files.h"
 
 /* 20 bytes "12345678901234567890" in base32. */
 #define SEED_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define S SEED_B32 "\n"
-
-static char *
-read_file(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return buf;
-}
-
-static char *
-read_data(const char *name, size_t *lenp)
-{
-	const char *dir = getenv("MFACOVER_TEST_DATA");
-	char path[1024];
-
-	assert_non_null(dir);
-	snprintf(path, sizeof(path), "%s/import/%s", dir, name);
-	return read_file(path, lenp);
-}
 
 static struct mfa_state *
 parse_ok(const char *text, size_t len, struct mfa_import_ga_report *rep)
@@ -123,7 +91,7 @@ test_tool_written_files(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct mfa_import_ga_report rep;
-		char *text = read_data(files[i].name, &len);
+		char *text = test_read_data("import", files[i].name, &len);
 		struct mfa_state *st = parse_ok(text, len, &rep);
 
 		assert_int_equal(st->kind, files[i].kind);
@@ -465,7 +433,7 @@ ga_setup(struct ga_run *run, const char *name)
 	snprintf(run->secret, sizeof(run->secret), "%s/google_authenticator", run->dir);
 	snprintf(run->confdir, sizeof(run->confdir), "%s/pam.d", run->dir);
 	assert_int_equal(mkdir(run->confdir, 0700), 0);
-	text = read_data(name, &len);
+	text = test_read_data("import", name, &len);
 	write_file(run->secret, text, len, 0600);
 	free(text);
 	/* user=<our uid>: the module then needs no passwd entry nor a home. */
@@ -506,7 +474,7 @@ static struct mfa_state *
 ga_import(struct ga_run *run, struct mfa_import_ga_report *rep)
 {
 	size_t len;
-	char *text = read_file(run->secret, &len);
+	char *text = test_read_file(run->secret, &len);
 	struct mfa_state *st = parse_ok(text, len, rep);
 
 	mfa_wipe(text, len);

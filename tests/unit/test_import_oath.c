@@ -25,43 +25,11 @@
 #include "mfa_mem.h"
 #include "otp.h"
 #include "state.h"
+#include "test_files.h"
 
 /* "12345678901234567890", the RFC 4226 / RFC 6238 SHA1 key. */
 #define HEX "3132333435363738393031323334353637383930"
 #define KEY "12345678901234567890"
-
-static char *
-read_file(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return buf;
-}
-
-static char *
-read_data(const char *name, size_t *lenp)
-{
-	const char *dir = getenv("MFACOVER_TEST_DATA");
-	char path[1024];
-
-	assert_non_null(dir);
-	snprintf(path, sizeof(path), "%s/import/%s", dir, name);
-	return read_file(path, lenp);
-}
 
 static struct mfa_state *
 import_ok(const char *text, size_t len, const char *user, struct mfa_import_oath_report *rep)
@@ -121,7 +89,7 @@ test_data_file_users(void **state)
 	struct mfa_parse_err perr;
 	struct mfa_state *st = NULL;
 	size_t i, len;
-	char *text = read_data("users.oath", &len);
+	char *text = test_read_data("import", "users.oath", &len);
 
 	(void)state;
 	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
@@ -405,7 +373,7 @@ static void
 oath_setup(struct oath_run *run)
 {
 	size_t len;
-	char *text = read_data("users.oath", &len);
+	char *text = test_read_data("import", "users.oath", &len);
 	FILE *f;
 
 	snprintf(run->dir, sizeof(run->dir), "/tmp/mfacover-test-oath-XXXXXX");
@@ -434,7 +402,7 @@ static struct mfa_state *
 oath_import(struct oath_run *run, const char *user, struct mfa_import_oath_report *rep)
 {
 	size_t len;
-	char *text = read_file(run->path, &len);
+	char *text = test_read_file(run->path, &len);
 	struct mfa_state *st = import_ok(text, len, user, rep);
 
 	free(text);
@@ -480,7 +448,7 @@ test_liboath_event_counter_semantics(void **state)
 	/* bob: HOTP/E/8 from counter 5; the code of counter 7 is in liboath's window. */
 	code_at(7, 8, code);
 	assert_int_equal(oath_authenticate_usersfile(run.path, "bob", code, 5, "", NULL), OATH_OK);
-	text = read_file(run.path, &len);
+	text = test_read_file(run.path, &len);
 	assert_non_null(strstr(text, "bob\t-\t" HEX "\t7\t")); /* the used counter, not 8 */
 	free(text);
 	st = oath_import(&run, "bob", &rep);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "pam_conf.h"
+#include "test_files.h"
 
 /* Linux-PAM return codes used below. */
 #define RV_SUCCESS 0
@@ -536,26 +537,6 @@ test_module_basename(void **state)
 
 /* ---- real files --------------------------------------------------------- */
 
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*lenp = (size_t)n;
-	return buf;
-}
-
 /* Parse every <base>/<root>/etc/pam.d/<file>; returns how many. */
 static size_t
 parse_tree(const char *base)
@@ -584,7 +565,7 @@ parse_tree(const char *base)
 			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
 			if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 				continue;
-			buf = slurp(path, &len);
+			buf = test_read_file(path, &len);
 			assert_int_equal(
 				pam_conf_parse(buf, len, path, PAM_CONF_MODE_PAMD, &conf, &perr),
 				0);
@@ -638,7 +619,7 @@ parse_data_file(const char *rel)
 	char *buf;
 
 	snprintf(path, sizeof(path), "%s/pam/%s", data_dir(), rel);
-	buf = slurp(path, &len);
+	buf = test_read_file(path, &len);
 	assert_int_equal(pam_conf_parse(buf, len, rel, PAM_CONF_MODE_PAMD, &conf, &perr), 0);
 	free(buf);
 	return conf;

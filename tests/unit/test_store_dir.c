@@ -22,6 +22,7 @@
 
 #include "mfa_mem.h"
 #include "store_dir.h"
+#include "test_files.h"
 
 struct fixture {
 	char dir[64];
@@ -77,21 +78,6 @@ teardown(void **state)
 	assert_int_equal(system(cmd), 0);
 	free(f);
 	return 0;
-}
-
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = malloc(65536);
-	size_t n;
-
-	assert_non_null(fp);
-	assert_non_null(buf);
-	n = fread(buf, 1, 65536, fp);
-	fclose(fp);
-	*lenp = n;
-	return buf;
 }
 
 static void
@@ -178,14 +164,14 @@ test_create_never_replaces_without_force(void **state)
 	char *before, *after;
 	size_t blen, alen;
 
-	before = slurp(f->path, &blen);
+	before = test_read_file(f->path, &blen);
 	assert_int_equal(mfa_store_create(f->store, "alice", st, false, &perr), MFA_ERR_EXISTS);
-	after = slurp(f->path, &alen);
+	after = test_read_file(f->path, &alen);
 	assert_int_equal(alen, blen);
 	assert_memory_equal(after, before, blen);
 	free(after);
 	assert_int_equal(mfa_store_create(f->store, "alice", st, true, &perr), MFA_OK);
-	after = slurp(f->path, &alen);
+	after = test_read_file(f->path, &alen);
 	assert_non_null(strstr(after, "next=1000\n"));
 	assert_int_equal(count_entries(f->dir), 1);
 	free(before);
@@ -215,7 +201,7 @@ static void
 expect_unchanged(const char *path, const char *text)
 {
 	size_t len;
-	char *now = slurp(path, &len);
+	char *now = test_read_file(path, &len);
 
 	assert_int_equal(len, strlen(text));
 	assert_memory_equal(now, text, len);
@@ -228,7 +214,7 @@ test_unsafe_and_corrupt_files_fail_closed(void **state)
 	struct fixture *f = *state;
 	char path[256], target[256];
 	size_t len;
-	char *good = slurp(f->path, &len);
+	char *good = test_read_file(f->path, &len);
 	const char *truncated = "version=1\ntype=totp\nalgorithm=SHA1\ndigits=6\n";
 	const char *garbage = "\x7f"
 			      "ELF\x01\x02garbage\n";
