@@ -35,6 +35,7 @@
 #include "mfa_version.h"
 #include "num.h"
 #include "qr.h"
+#include "root_fs.h"
 #include "store_dir.h"
 
 #define EXIT_USAGE 64
@@ -632,24 +633,35 @@ build_state(const struct options *o, const struct target *t, struct mfa_state **
 	return 0;
 }
 
+/* /etc/hostname holds one name; anything longer is not one. */
+#define HOSTNAME_FILE_MAX 4096
+
 static void
 default_issuer(const struct options *o, char *buf, size_t size)
 {
-	char path[PATH_MAX];
-	FILE *fp;
-
 	if (o->issuer != NULL) {
 		snprintf(buf, size, "%s", o->issuer);
 		return;
 	}
 	buf[0] = '\0';
 	if (o->root != NULL && strcmp(o->root, "/") != 0) {
-		/* The image's own name, not the provisioning host's. */
-		snprintf(path, sizeof(path), "%s/etc/hostname", o->root);
-		if ((fp = fopen(path, "re")) != NULL) {
-			if (fgets(buf, (int)size, fp) == NULL)
-				buf[0] = '\0';
-			fclose(fp);
+		/*
+		 * The image's own name, not the provisioning host's: links
+		 * resolve inside the root. A missing or unreadable file leaves
+		 * the fallback below.
+		 */
+		struct mfa_parse_err perr;
+		char *text = NULL;
+		size_t len;
+		int rootfd;
+
+		if (root_fs_open_root(o->root, &rootfd, &perr) == MFA_OK) {
+			if (root_fs_read_file(rootfd, "/etc/hostname", HOSTNAME_FILE_MAX, &text, &len,
+					      NULL, &perr) == MFA_OK) {
+				snprintf(buf, size, "%s", text);
+				free(text);
+			}
+			close(rootfd);
 		}
 		buf[strcspn(buf, "\r\n")] = '\0';
 	} else if (gethostname(buf, size) != 0) {

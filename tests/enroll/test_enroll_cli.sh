@@ -25,7 +25,10 @@ dave:x:2003:2003:Dave:/home/dave:/bin/sh
 svc-vendor:x:2004:2004:Vendor:/home/svc-vendor:/bin/sh
 PASSWD
 printf 'root:x:0:\nalice:x:2000:\nbob:x:2001:\n' >"$root/etc/group"
-echo testhost >"$root/etc/hostname"
+# The image's hostname is a link with an absolute target, as on images built with
+# systemd-firstboot: the default issuer must resolve it inside the root, never on this host.
+echo testhost >"$root/etc/hostname.image"
+ln -s /etc/hostname.image "$root/etc/hostname"
 chown 2001:2001 "$root/home/bob"
 chmod 700 "$root/home/bob"
 
