@@ -656,8 +656,8 @@ default_issuer(const struct options *o, char *buf, size_t size)
 		int rootfd;
 
 		if (root_fs_open_root(o->root, &rootfd, &perr) == MFA_OK) {
-			if (root_fs_read_file(rootfd, "/etc/hostname", HOSTNAME_FILE_MAX, &text, &len,
-					      NULL, &perr) == MFA_OK) {
+			if (root_fs_read_file(rootfd, "/etc/hostname", HOSTNAME_FILE_MAX, &text,
+					      &len, NULL, &perr) == MFA_OK) {
 				snprintf(buf, size, "%s", text);
 				free(text);
 			}
