@@ -2625,6 +2625,12 @@ parse_id(const char *s, unsigned long *idp)
 }
 
 static enum m3
+verdict_m3(enum verdict v)
+{
+	return v == V_ALLOW ? M_YES : v == V_MAYBE ? M_MAYBE : M_NO;
+}
+
+static enum m3
 user_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 {
 	const struct sudoers_account *a = e->acct;
@@ -2637,14 +2643,7 @@ user_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 	case SUDOERS_M_ALIAS:
 		if ((al = alias_find(e->s, m->name, SUDOERS_ALIAS_USER)) == NULL)
 			return M_NO;
-		switch (list_verdict(e, &al->members, SUDOERS_ALIAS_USER, depth + 1)) {
-		case V_ALLOW:
-			return M_YES;
-		case V_MAYBE:
-			return M_MAYBE;
-		default:
-			return M_NO;
-		}
+		return verdict_m3(list_verdict(e, &al->members, SUDOERS_ALIAS_USER, depth + 1));
 	case SUDOERS_M_NAME:
 		return strcmp(m->name, a->name) == 0 ? M_YES : M_NO;
 	case SUDOERS_M_ID:
@@ -2678,14 +2677,7 @@ host_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 	case SUDOERS_M_ALIAS:
 		if ((al = alias_find(e->s, m->name, SUDOERS_ALIAS_HOST)) == NULL)
 			return M_NO;
-		switch (list_verdict(e, &al->members, SUDOERS_ALIAS_HOST, depth + 1)) {
-		case V_ALLOW:
-			return M_YES;
-		case V_MAYBE:
-			return M_MAYBE;
-		default:
-			return M_NO;
-		}
+		return verdict_m3(list_verdict(e, &al->members, SUDOERS_ALIAS_HOST, depth + 1));
 	case SUDOERS_M_NAME:
 		if (h == NULL) {
 			e->uncertain_why = "the host's name is not known";
@@ -2725,14 +2717,7 @@ runas_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 	case SUDOERS_M_ALIAS:
 		if ((al = alias_find(e->s, m->name, SUDOERS_ALIAS_RUNAS)) == NULL)
 			return M_NO;
-		switch (list_verdict(e, &al->members, SUDOERS_ALIAS_RUNAS, depth + 1)) {
-		case V_ALLOW:
-			return M_YES;
-		case V_MAYBE:
-			return M_MAYBE;
-		default:
-			return M_NO;
-		}
+		return verdict_m3(list_verdict(e, &al->members, SUDOERS_ALIAS_RUNAS, depth + 1));
 	case SUDOERS_M_NAME:
 		return strcmp(m->name, "root") == 0 ? M_YES : M_NO;
 	case SUDOERS_M_ID:
@@ -2803,12 +2788,6 @@ list_verdict(struct ectx *e, const struct sudoers_list *list, enum sudoers_alias
 		maybe = true;
 	}
 	return maybe ? V_MAYBE : V_UNSPEC;
-}
-
-static enum m3
-verdict_m3(enum verdict v)
-{
-	return v == V_ALLOW ? M_YES : v == V_MAYBE ? M_MAYBE : M_NO;
 }
 
 /* The runas user of a command spec includes root? */
