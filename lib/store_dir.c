@@ -294,7 +294,13 @@ open_and_lock(struct store_dir *sd, const char *name, int *fdp, struct stat *stp
 			return store_fail(perr, sd->path, name, MFA_ERR_IO, errno, "cannot open");
 		}
 		/* Never wait on a lock of something that is no state file at all. */
-		if (fstat(fd, stp) != 0 || !S_ISREG(stp->st_mode)) {
+		if (fstat(fd, stp) != 0) {
+			int e = errno;
+
+			close(fd);
+			return store_fail(perr, sd->path, name, MFA_ERR_IO, e, "cannot stat");
+		}
+		if (!S_ISREG(stp->st_mode)) {
 			close(fd);
 			return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0,
 					  "is not a regular file");
