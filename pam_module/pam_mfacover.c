@@ -112,14 +112,21 @@ enter_store_identity(struct pam_ctx *ctx)
 	return PAM_SUCCESS;
 }
 
-static void
+/*
+ * Back to the caller's identity.  When that fails the process goes on as
+ * the user: the caller must then refuse, whatever the store said.
+ */
+static int
 leave_store_identity(struct pam_ctx *ctx)
 {
-	if (ctx->privs_dropped) {
-		if (pam_modutil_regain_priv(ctx->pamh, &ctx->privs) != PAM_SUCCESS)
-			pam_syslog(ctx->pamh, LOG_CRIT, "cannot regain privileges");
-		ctx->privs_dropped = false;
+	if (!ctx->privs_dropped)
+		return PAM_SUCCESS;
+	ctx->privs_dropped = false;
+	if (pam_modutil_regain_priv(ctx->pamh, &ctx->privs) != PAM_SUCCESS) {
+		pam_syslog(ctx->pamh, LOG_CRIT, "cannot regain privileges");
+		return PAM_SYSTEM_ERR;
 	}
+	return PAM_SUCCESS;
 }
 
 /* Open the store the arguments name; MFA_ERR_NOT_FOUND for a missing home store. */
@@ -171,7 +178,10 @@ run_store(struct pam_ctx *ctx, const char *response, const struct mfa_policy *po
 					   perr);
 	}
 	mfa_store_close(&store);
-	leave_store_identity(ctx);
+	if (leave_store_identity(ctx) != PAM_SUCCESS) {
+		mfa_parse_err_set(perr, 0, 0, "cannot regain privileges after the home store");
+		return MFA_ERR_IO;
+	}
 	return r;
 }
 

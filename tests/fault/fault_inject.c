@@ -8,16 +8,20 @@
  * MFACOVER_FAULT_AT=N makes the N-th wrapped call (counting from 1, in the
  * order the process makes them) fail the way the real call can fail: NULL
  * and ENOMEM for allocations, -1 and EIO (EMFILE for open) for system
- * calls, the library's error value for OpenSSL and liboath.  Every other
- * call goes through.  When MFACOVER_FAULT_REPORT names a file, the failed
- * call appends "N NAME\n" to it: a run that leaves it empty made fewer than
- * N calls, so the caller knows it has tried every call once.
+ * calls, the library's error value for OpenSSL, liboath and libpam's
+ * privilege switch.  Every other
+ * call goes through.  When MFACOVER_FAULT_REPORT_FD names an open
+ * descriptor, the failed call writes "N NAME\n" to it (a descriptor, not a
+ * path: the module may have become the user by then).  A run that writes
+ * nothing made fewer than N calls, so the caller knows it has tried every
+ * call once.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <liboath/oath.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <security/pam_modutil.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +32,12 @@
 #include <unistd.h>
 
 /* The real calls and their stand-ins, as -Wl,--wrap names them. */
+int __real_pam_modutil_drop_priv(pam_handle_t *pamh, struct pam_modutil_privs *p,
+				 const struct passwd *pw);
+int __wrap_pam_modutil_drop_priv(pam_handle_t *pamh, struct pam_modutil_privs *p,
+				 const struct passwd *pw);
+int __real_pam_modutil_regain_priv(pam_handle_t *pamh, struct pam_modutil_privs *p);
+int __wrap_pam_modutil_regain_priv(pam_handle_t *pamh, struct pam_modutil_privs *p);
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
@@ -94,19 +104,21 @@ static bool fault_configured;
 static void
 fault_report(const char *name)
 {
-	const char *path = getenv("MFACOVER_FAULT_REPORT");
-	char line[96];
-	int fd, len;
+	const char *fdtext = getenv("MFACOVER_FAULT_REPORT_FD");
+	char line[96], *end;
+	long fd;
+	int len;
 
-	if (path == NULL)
+	if (fdtext == NULL)
 		return;
+	errno = 0;
+	fd = strtol(fdtext, &end, 10);
+	if (errno != 0 || *end != '\0' || fd < 0 || fd > 1024)
+		abort();
 	len = snprintf(line, sizeof(line), "%ld %s\n", fault_calls, name);
-	fd = __real_open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	if (len <= 0 || (size_t)len >= sizeof(line) ||
+	    __real_write((int)fd, line, (size_t)len) != len)
 		abort();
-	if (len <= 0 || (size_t)len >= sizeof(line) || __real_write(fd, line, (size_t)len) != len)
-		abort();
-	(void)__real_close(fd);
 }
 
 /* Count this call; true when it is the one to fail. */
@@ -350,4 +362,23 @@ __wrap_oath_totp_generate2(const char *secret, size_t secret_length, time_t now,
 		return OATH_CRYPTO_ERROR;
 	return __real_oath_totp_generate2(secret, secret_length, now, time_step_size, start_offset,
 					  digits, flags, output_otp);
+}
+
+/* libpam's own answer when setegid, setgroups or seteuid fails. */
+int
+__wrap_pam_modutil_drop_priv(pam_handle_t *pamh, struct pam_modutil_privs *p,
+			     const struct passwd *pw)
+{
+	if (fault_now("pam_modutil_drop_priv"))
+		return PAM_SESSION_ERR;
+	return __real_pam_modutil_drop_priv(pamh, p, pw);
+}
+
+/* A failed regain leaves the process as the user, as a real failure would. */
+int
+__wrap_pam_modutil_regain_priv(pam_handle_t *pamh, struct pam_modutil_privs *p)
+{
+	if (fault_now("pam_modutil_regain_priv"))
+		return PAM_SESSION_ERR;
+	return __real_pam_modutil_regain_priv(pamh, p);
 }

@@ -6,7 +6,8 @@
  * fault_inject.c: MFACOVER_FAULT_AT=N fails its N-th allocation, file
  * system call, OpenSSL or liboath call.  For each scenario (a right HOTP
  * code, a right TOTP code, a wrong code, the failure that starts a lockout,
- * a recovery code; through a stack with nullok and one with only=) this
+ * a recovery code; through a stack with nullok, one with only=, and one
+ * with store=home, where the module becomes the user and back) this
  * runs one authentication per N = 1, 2, ... in a child process, until a run
  * makes fewer than N calls.  After every run:
  *   - the child exited by itself (no crash; under ASan: no error, no leak);
@@ -53,6 +54,7 @@
 #define PAM_DEBUG_MODULE "/usr/lib/x86_64-linux-gnu/security/pam_debug.so"
 #define SEED "12345678901234567890"
 #define HOTP_NEXT 5
+#define HOME_UID 2001
 /* What the child adds to PAM's return code, so a sanitizer's exit is told apart. */
 #define CHILD_RC_BASE 100
 #define MAX_RUNS 5000
@@ -63,7 +65,12 @@ struct env {
 	char root[64];
 	char services[128];
 	char store[128];
-	char file[160];
+	char home_store[160]; /* bob's ~/.config/mfacover */
+	/* The state file of the scenario running: directory, name, path, owner. */
+	const char *dir;
+	const char *name;
+	char file[200];
+	uid_t owner;
 	char report[128];
 	char log[128];
 	const char *module;
@@ -88,6 +95,7 @@ enum expect {
 
 struct scenario {
 	const char *service;
+	const char *user; /* alice: central store; bob: store=home */
 	enum mfa_otp_kind kind;
 	unsigned failures; /* in the state before the attempt */
 	enum expect expect;
@@ -136,11 +144,22 @@ setup_env(void **state)
 	assert_int_equal(chmod(E.root, 0755), 0);
 	snprintf(E.services, sizeof(E.services), "%s/services", E.root);
 	snprintf(E.store, sizeof(E.store), "%s/store", E.root);
-	snprintf(E.file, sizeof(E.file), "%s/alice", E.store);
 	snprintf(E.report, sizeof(E.report), "%s/fault-report", E.root);
 	snprintf(E.log, sizeof(E.log), "%s/child.log", E.root);
 	assert_int_equal(mkdir(E.services, 0755), 0);
 	assert_int_equal(mkdir(E.store, 0700), 0);
+	/* bob's home, his own down to the store, as for store=home. */
+	snprintf(path, sizeof(path), "%s/home", E.root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/home/bob", E.root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chown(path, HOME_UID, HOME_UID), 0);
+	snprintf(path, sizeof(path), "%s/home/bob/.config", E.root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chown(path, HOME_UID, HOME_UID), 0);
+	snprintf(E.home_store, sizeof(E.home_store), "%s/home/bob/.config/mfacover", E.root);
+	assert_int_equal(mkdir(E.home_store, 0700), 0);
+	assert_int_equal(chown(E.home_store, HOME_UID, HOME_UID), 0);
 
 	snprintf(path, sizeof(path), "%s/other", E.services);
 	write_text(path, 0644, "auth required %s auth=perm_denied\n", PAM_DEBUG_MODULE);
@@ -162,11 +181,22 @@ setup_env(void **state)
 		   "auth requisite %s auth=cred_unavail\n",
 		   E.module, E.store, PAM_DEBUG_MODULE);
 
+	/* store=home drops to bob before it reads his home. */
+	snprintf(path, sizeof(path), "%s/home", E.services);
+	write_text(
+		path, 0644,
+		"auth [success=done ignore=ignore default=die] %s store=home nullok lockout=3/600\n"
+		"auth requisite %s auth=cred_unavail\n",
+		E.module, PAM_DEBUG_MODULE);
+
 	snprintf(path, sizeof(path), "%s/passwd", E.root);
-	write_text(path, 0644, "alice:x:2000:2000:Alice:/nonexistent:/bin/sh\n");
+	write_text(path, 0644,
+		   "alice:x:2000:2000:Alice:/nonexistent:/bin/sh\n"
+		   "bob:x:2001:2001:Bob:%s/home/bob:/bin/sh\n",
+		   E.root);
 	assert_int_equal(setenv("NSS_WRAPPER_PASSWD", path, 1), 0);
 	snprintf(path, sizeof(path), "%s/group", E.root);
-	write_text(path, 0644, "alice:x:2000:\nadmins:x:3000:alice\n");
+	write_text(path, 0644, "alice:x:2000:\nbob:x:2001:\nadmins:x:3000:alice\n");
 	assert_int_equal(setenv("NSS_WRAPPER_GROUP", path, 1), 0);
 	assert_int_equal(setenv("PAM_WRAPPER_SERVICE_DIR", E.services, 1), 0);
 	return 0;
@@ -182,13 +212,18 @@ teardown_env(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* alice's state for the scenario, written through the library; returns its bytes. */
+static void restore(const char *bytes, size_t len);
+
+/*
+ * The scenario's user's state, formatted by the library and written as the
+ * store would hold it; returns its bytes.
+ */
 static char *
 enroll(const struct scenario *sc, char recovery_code[MFA_RECOVERY_CODE_SIZE], size_t *lenp)
 {
 	struct mfa_state *st = calloc(1, sizeof(*st));
-	struct mfa_store *store = NULL;
-	struct mfa_parse_err perr;
+	char *text, *copy;
+	size_t len;
 
 	assert_non_null(st);
 	st->kind = sc->kind;
@@ -215,13 +250,25 @@ enroll(const struct scenario *sc, char recovery_code[MFA_RECOVERY_CODE_SIZE], si
 		if (st->nrecovery == 0)
 			memcpy(recovery_code, code, sizeof(code));
 	}
-	if (mfa_store_dir_open(E.store, geteuid(), NULL, &store, &perr) != MFA_OK)
-		fail_msg("open store: %s", perr.msg);
-	if (mfa_store_create(store, "alice", st, true, &perr) != MFA_OK)
-		fail_msg("enroll: %s", perr.msg);
-	mfa_store_close(&store);
+	if (strcmp(sc->user, "bob") == 0) {
+		E.dir = E.home_store;
+		E.name = MFA_STORE_HOME_FILE;
+		E.owner = HOME_UID;
+	} else {
+		E.dir = E.store;
+		E.name = sc->user;
+		E.owner = geteuid();
+	}
+	snprintf(E.file, sizeof(E.file), "%s/%s", E.dir, E.name);
+	assert_int_equal(mfa_state_format(st, &text, &len), MFA_OK);
 	mfa_state_free(&st);
-	return read_whole(E.file, lenp);
+	copy = malloc(len);
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	mfa_freezero(text, len);
+	restore(copy, len);
+	*lenp = len;
+	return copy;
 }
 
 /* Put the state file back as it was before the run. */
@@ -231,10 +278,11 @@ restore(const char *bytes, size_t len)
 	char tmp[200];
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.restore", E.root);
+	snprintf(tmp, sizeof(tmp), "%s/restore.tmp", E.root);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+	assert_int_equal(fchown(fd, E.owner, E.owner), 0);
 	assert_int_equal(close(fd), 0);
 	assert_int_equal(rename(tmp, E.file), 0);
 }
@@ -264,7 +312,7 @@ conv_answer(int n, const struct pam_message **msg, struct pam_response **resp, v
 
 /* In a child: one pam_authenticate with fault N; returns the child's wait status. */
 static int
-run_child(const char *service, const char *answer, long n)
+run_child(const struct scenario *sc, const char *answer, long n)
 {
 	char at[32];
 	pid_t pid;
@@ -277,17 +325,22 @@ run_child(const char *service, const char *answer, long n)
 	if (pid == 0) {
 		struct pam_conv conv = {conv_answer, (void *)answer};
 		pam_handle_t *pamh = NULL;
-		int fd, rc;
+		char fdtext[16];
+		int fd, report, rc;
 
 		/* pam_wrapper's log lines and any sanitizer report. */
 		fd = open(E.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(90);
-		snprintf(at, sizeof(at), "%ld", n);
-		if (setenv("MFACOVER_FAULT_AT", at, 1) != 0 ||
-		    setenv("MFACOVER_FAULT_REPORT", E.report, 1) != 0)
+		report = open(E.report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (report < 0)
 			_exit(91);
-		if (pam_start(service, "alice", &conv, &pamh) != PAM_SUCCESS)
+		snprintf(at, sizeof(at), "%ld", n);
+		snprintf(fdtext, sizeof(fdtext), "%d", report);
+		if (setenv("MFACOVER_FAULT_AT", at, 1) != 0 ||
+		    setenv("MFACOVER_FAULT_REPORT_FD", fdtext, 1) != 0)
+			_exit(91);
+		if (pam_start(sc->service, sc->user, &conv, &pamh) != PAM_SUCCESS)
 			_exit(92);
 		rc = pam_authenticate(pamh, 0);
 		pam_end(pamh, rc);
@@ -313,13 +366,15 @@ read_report(char name[FAULT_NAME_MAX])
 {
 	FILE *fp = fopen(E.report, "r");
 	long n;
+	int got;
 
 	name[0] = '\0';
 	if (fp == NULL) {
-		assert_int_equal(errno, ENOENT);
+		assert_int_equal(errno, ENOENT); /* the child stopped before it made it */
 		return;
 	}
-	assert_int_equal(fscanf(fp, "%ld %31s", &n, name), 2);
+	got = fscanf(fp, "%ld %31s", &n, name);
+	assert_true(got == 2 || (got == EOF && !ferror(fp)));
 	fclose(fp);
 }
 
@@ -339,11 +394,11 @@ count_fault(const char *name, bool success)
 		fault_kinds[i].successes++;
 }
 
-/* Only alice's file in the store, with its owner and mode. */
+/* Only the user's file in the store, with its owner and mode. */
 static void
 check_store_entries(long n, const char *fault)
 {
-	DIR *d = opendir(E.store);
+	DIR *d = opendir(E.dir);
 	struct dirent *e;
 	struct stat st;
 	unsigned files = 0;
@@ -352,7 +407,7 @@ check_store_entries(long n, const char *fault)
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (strcmp(e->d_name, "alice") != 0)
+		if (strcmp(e->d_name, E.name) != 0)
 			fail_msg("fault %ld (%s) left %s in the store", n, fault, e->d_name);
 		files++;
 	}
@@ -362,7 +417,7 @@ check_store_entries(long n, const char *fault)
 	assert_int_equal(lstat(E.file, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(st.st_uid, geteuid());
+	assert_int_equal(st.st_uid, E.owner);
 }
 
 /* The state after the run against the state before it and the answer. */
@@ -422,6 +477,18 @@ check_state(const struct scenario *sc, long n, const char *fault, int rc, const 
 	free(after);
 }
 
+/*
+ * The only calls whose failure may leave a right code accepted: closing a
+ * descriptor that was only read or locked (a failed close of the new state
+ * file is refused before the rename), and the re-check of the name after
+ * locking, which is tried again.  Any other failure must end in a refusal.
+ */
+static bool
+may_still_succeed(const char *fault)
+{
+	return strcmp(fault, "close") == 0 || strcmp(fault, "fstatat") == 0;
+}
+
 static void
 run_scenario(const struct scenario *sc)
 {
@@ -451,11 +518,12 @@ run_scenario(const struct scenario *sc)
 		if (sc->expect == EXPECT_RIGHT_RECOVERY)
 			answer = recovery;
 
-		status = run_child(sc->service, answer, n);
+		status = run_child(sc, answer, n);
 		read_report(fault);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) < CHILD_RC_BASE) {
 			print_child_log();
-			fail_msg("fault %ld (%s): the child did not return from PAM (status %#x)",
+			fail_msg("fault %ld (%s): the child crashed or a sanitizer reported "
+				 "(status %#x)",
 				 n, fault[0] != '\0' ? fault : "none", (unsigned)status);
 		}
 		rc = WEXITSTATUS(status) - CHILD_RC_BASE;
@@ -479,6 +547,8 @@ run_scenario(const struct scenario *sc)
 			succeeded++;
 			if (sc->expect == EXPECT_WRONG || sc->expect == EXPECT_LOCKOUT)
 				fail_msg("fault %ld (%s): a wrong code was accepted", n, fault);
+			if (!may_still_succeed(fault))
+				fail_msg("fault %ld (%s): accepted all the same", n, fault);
 		}
 		check_store_entries(n, fault);
 		check_state(sc, n, fault, rc, before, before_len, step);
@@ -496,18 +566,20 @@ run_scenario(const struct scenario *sc)
 static void
 test_right_hotp(void **state)
 {
-	const struct scenario a = {"nullok", MFA_OTP_HOTP, 0, EXPECT_RIGHT_OTP};
-	const struct scenario b = {"only", MFA_OTP_HOTP, 1, EXPECT_RIGHT_OTP};
+	const struct scenario a = {"nullok", "alice", MFA_OTP_HOTP, 0, EXPECT_RIGHT_OTP};
+	const struct scenario b = {"only", "alice", MFA_OTP_HOTP, 1, EXPECT_RIGHT_OTP};
+	const struct scenario c = {"home", "bob", MFA_OTP_HOTP, 0, EXPECT_RIGHT_OTP};
 
 	(void)state;
 	run_scenario(&a);
 	run_scenario(&b);
+	run_scenario(&c);
 }
 
 static void
 test_right_totp(void **state)
 {
-	const struct scenario a = {"nullok", MFA_OTP_TOTP, 0, EXPECT_RIGHT_OTP};
+	const struct scenario a = {"nullok", "alice", MFA_OTP_TOTP, 0, EXPECT_RIGHT_OTP};
 
 	(void)state;
 	run_scenario(&a);
@@ -516,18 +588,20 @@ test_right_totp(void **state)
 static void
 test_wrong_code(void **state)
 {
-	const struct scenario a = {"nullok", MFA_OTP_HOTP, 0, EXPECT_WRONG};
-	const struct scenario b = {"only", MFA_OTP_TOTP, 1, EXPECT_WRONG};
+	const struct scenario a = {"nullok", "alice", MFA_OTP_HOTP, 0, EXPECT_WRONG};
+	const struct scenario b = {"only", "alice", MFA_OTP_TOTP, 1, EXPECT_WRONG};
+	const struct scenario c = {"home", "bob", MFA_OTP_HOTP, 1, EXPECT_WRONG};
 
 	(void)state;
 	run_scenario(&a);
 	run_scenario(&b);
+	run_scenario(&c);
 }
 
 static void
 test_lockout(void **state)
 {
-	const struct scenario a = {"nullok", MFA_OTP_HOTP, 2, EXPECT_LOCKOUT};
+	const struct scenario a = {"nullok", "alice", MFA_OTP_HOTP, 2, EXPECT_LOCKOUT};
 
 	(void)state;
 	run_scenario(&a);
@@ -536,12 +610,14 @@ test_lockout(void **state)
 static void
 test_recovery_code(void **state)
 {
-	const struct scenario a = {"nullok", MFA_OTP_HOTP, 1, EXPECT_RIGHT_RECOVERY};
-	const struct scenario b = {"only", MFA_OTP_TOTP, 0, EXPECT_RIGHT_RECOVERY};
+	const struct scenario a = {"nullok", "alice", MFA_OTP_HOTP, 1, EXPECT_RIGHT_RECOVERY};
+	const struct scenario b = {"only", "alice", MFA_OTP_TOTP, 0, EXPECT_RIGHT_RECOVERY};
+	const struct scenario c = {"home", "bob", MFA_OTP_TOTP, 2, EXPECT_RIGHT_RECOVERY};
 
 	(void)state;
 	run_scenario(&a);
 	run_scenario(&b);
+	run_scenario(&c);
 }
 
 /* The runs above must have failed every kind of call the store and the factors make. */
@@ -563,6 +639,8 @@ test_every_kind_of_call_failed(void **state)
 		"fstatat",
 		"PKCS5_PBKDF2_HMAC",
 		"oath_hotp_generate",
+		"pam_modutil_drop_priv",
+		"pam_modutil_regain_priv",
 	};
 	size_t i, j;
 
