@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -182,18 +183,40 @@ print_error(const char *root, const struct mfa_parse_err *perr, int err)
 	fprintf(stderr, "%s\n", mfa_parse_err_format(&shown, line, sizeof(line)));
 }
 
+/*
+ * The report names every gap: it is written 0600, never through a symbolic
+ * link, and only over a regular file of ours with no other name (a link
+ * planted in a shared directory must not make root truncate another file).
+ * NULL with *whyp saying why.
+ */
 static FILE *
-open_output(const char *path)
+open_output(const char *path, const char **whyp)
 {
+	struct stat st;
 	FILE *fp;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-	if (fd < 0)
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+	if (fd < 0) {
+		*whyp = errno == ELOOP ? "is a symbolic link" : strerror(errno);
 		return NULL;
-	if ((fp = fdopen(fd, "w")) == NULL)
-		close(fd);
-	return fp;
+	}
+	if (fstat(fd, &st) != 0)
+		*whyp = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		*whyp = "is not a regular file";
+	else if (st.st_nlink != 1)
+		*whyp = "has more than one name (a hard link)";
+	else if (st.st_uid != geteuid())
+		*whyp = "belongs to another user";
+	else if (ftruncate(fd, 0) != 0)
+		*whyp = strerror(errno);
+	else if ((fp = fdopen(fd, "w")) == NULL)
+		*whyp = strerror(errno);
+	else
+		return fp;
+	close(fd);
+	return NULL;
 }
 
 int
@@ -204,6 +227,7 @@ main(int argc, char **argv)
 	struct audit_options opt;
 	struct mfa_parse_err perr;
 	FILE *out = stdout;
+	const char *why = NULL;
 	int r, status = AUDIT_EXIT_CANNOT_AUDIT;
 
 	memset(&cli, 0, sizeof(cli));
@@ -224,8 +248,8 @@ main(int argc, char **argv)
 		print_error(cli.root, &perr, r);
 		return AUDIT_EXIT_CANNOT_AUDIT;
 	}
-	if (cli.output != NULL && (out = open_output(cli.output)) == NULL) {
-		fprintf(stderr, PROG ": cannot write %s: %s\n", cli.output, strerror(errno));
+	if (cli.output != NULL && (out = open_output(cli.output, &why)) == NULL) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", cli.output, why);
 		audit_report_free(&report);
 		return AUDIT_EXIT_CANNOT_AUDIT;
 	}

@@ -99,6 +99,34 @@ run --root "$deb" --format json --output "$tmp/report.json"
 expect_rc 1 "--output"
 [[ -z $out ]] || fail "--output: stdout not empty"
 python3 -m json.tool "$tmp/report.json" >/dev/null || fail "--output file is not JSON"
+[[ $(stat -c %a "$tmp/report.json") == 600 ]] || fail "--output: the report is not 0600"
+# A longer report written over a shorter one: the file holds only the new one.
+printf 'x%.0s' {1..100000} >"$tmp/report.json"
+run --root "$deb" --format json --output "$tmp/report.json"
+python3 -m json.tool "$tmp/report.json" >/dev/null || fail "--output over an old file: not JSON"
+# Never through a symbolic link, never over another name of a file, never over a directory;
+# the target stays untouched.
+echo precious >"$tmp/target"
+ln -s "$tmp/target" "$tmp/link.json"
+run --root "$deb" --output "$tmp/link.json"
+expect_rc 2 "--output symlink"
+has "$err" "cannot write $tmp/link.json: is a symbolic link" "--output symlink"
+ln "$tmp/target" "$tmp/hard.json"
+run --root "$deb" --output "$tmp/hard.json"
+expect_rc 2 "--output hard link"
+has "$err" "has more than one name" "--output hard link"
+[[ $(cat "$tmp/target") == precious ]] || fail "--output: the link's target was changed"
+if ((EUID == 0)); then
+	echo theirs >"$tmp/theirs.json"
+	chown nobody "$tmp/theirs.json"
+	run --root "$deb" --output "$tmp/theirs.json"
+	expect_rc 2 "--output someone else's file"
+	has "$err" "belongs to another user" "--output someone else's file"
+	[[ $(cat "$tmp/theirs.json") == theirs ]] || fail "--output: another user's file was changed"
+fi
+mkdir "$tmp/dir.json"
+run --root "$deb" --output "$tmp/dir.json"
+expect_rc 2 "--output directory"
 
 # --- RHEL 9 with pam_u2f nouserok: named as the gap -------------------------
 run --root "$data/pam/rhel9-sssd-u2f-2fa"
