@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -442,5 +443,97 @@ out:
 	if (fd >= 0)
 		close(fd);
 	walk_clear(&w);
+	return r;
+}
+
+/* "dir" + "/" + "name" without a doubled slash; NULL when out of memory. */
+static char *
+join_inside(const char *dir, const char *name, size_t namelen)
+{
+	size_t dirlen = strlen(dir);
+	bool slash = dirlen == 0 || dir[dirlen - 1] != '/';
+	char *out = malloc(dirlen + (slash ? 1 : 0) + namelen + 1);
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, dir, dirlen);
+	if (slash)
+		out[dirlen++] = '/';
+	memcpy(out + dirlen, name, namelen);
+	out[dirlen + namelen] = '\0';
+	return out;
+}
+
+int
+root_fs_host_dir(const char *root, const char *path, bool create, mode_t leaf_mode, char **hostp,
+		 struct mfa_parse_err *perr)
+{
+	char *sofar = NULL, *candidate = NULL, *resolved = NULL, *host = NULL;
+	const char *p = path, *end;
+	struct stat st;
+	size_t rootlen;
+	int rootfd = -1, r;
+
+	if (root == NULL || path == NULL || path[0] != '/' || hostp == NULL)
+		return fail(perr, path, MFA_ERR_INVALID_ARG, "not an absolute path");
+	*hostp = NULL;
+	if ((r = root_fs_open_root(root, &rootfd, perr)) != MFA_OK)
+		return r;
+	if ((sofar = strdup("/")) == NULL) {
+		r = fail(perr, path, MFA_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (; *p != '\0'; p = end) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, "/");
+		if ((candidate = join_inside(sofar, p, (size_t)(end - p))) == NULL) {
+			r = fail(perr, path, MFA_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		r = root_fs_stat(rootfd, candidate, &st, &resolved, perr);
+		if (r == MFA_ERR_NOT_FOUND && create) {
+			/* sofar is free of links: the new directory lands inside the root. */
+			bool last = end[strspn(end, "/")] == '\0';
+
+			if (mkdirat(rootfd, candidate + 1, last ? leaf_mode : 0755) != 0 &&
+			    errno != EEXIST) {
+				r = fail_errno(perr, candidate, "cannot create the directory",
+					       errno);
+				goto out;
+			}
+			r = root_fs_stat(rootfd, candidate, &st, &resolved, perr);
+		}
+		if (r != MFA_OK)
+			goto out;
+		if (!S_ISDIR(st.st_mode)) {
+			r = fail(perr, candidate, MFA_ERR_UNSAFE_FILE, "not a directory");
+			goto out;
+		}
+		free(sofar);
+		sofar = resolved;
+		resolved = NULL;
+		free(candidate);
+		candidate = NULL;
+	}
+	rootlen = strlen(root);
+	while (rootlen > 0 && root[rootlen - 1] == '/')
+		rootlen--;
+	if ((host = malloc(rootlen + strlen(sofar) + 1)) == NULL) {
+		r = fail(perr, path, MFA_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(host, root, rootlen);
+	memcpy(host + rootlen, sofar, strlen(sofar) + 1);
+	*hostp = host;
+	r = MFA_OK;
+out:
+	free(sofar);
+	free(candidate);
+	free(resolved);
+	if (rootfd >= 0)
+		close(rootfd);
 	return r;
 }

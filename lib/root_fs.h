@@ -20,6 +20,7 @@
 #ifndef ROOT_FS_H
 #define ROOT_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -49,6 +50,18 @@ int root_fs_read_file(int rootfd, const char *path, size_t maxsize, char **bufp,
 /* The names in directory `path` (without "." and ".."), sorted bytewise. */
 int root_fs_list_dir(int rootfd, const char *path, char ***namesp, size_t *np,
 		     struct mfa_parse_err *perr);
+
+/*
+ * The host's path of the directory `path` inside `root` ("/var/lib/x" in
+ * root "/mnt/img" may be "/mnt/img/srv/x" when the image links it there),
+ * every link resolved inside the root, for a caller that must write there.
+ * With create, missing directories are made (0755; the last one leaf_mode)
+ * below the part that exists, so nothing is made outside the root.  The
+ * result has no link left below the root; free it.  A component that is
+ * not a directory is MFA_ERR_UNSAFE_FILE.
+ */
+int root_fs_host_dir(const char *root, const char *path, bool create, mode_t leaf_mode,
+		     char **hostp, struct mfa_parse_err *perr);
 
 /* Free a list from root_fs_list_dir and NULL the pointer.  Accepts NULL. */
 void root_fs_free_names(char ***namesp, size_t n);

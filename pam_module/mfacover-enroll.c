@@ -84,7 +84,9 @@ struct options {
 /* Everything one command works on, resolved from the options. */
 struct target {
 	struct mfa_account *account;
-	char store_dir[PATH_MAX];
+	const char *root;          /* --root, unless it is "/" */
+	char inside_dir[PATH_MAX]; /* the store's directory as the image names it */
+	char store_dir[PATH_MAX];  /* ... and where it is on this machine */
 	uid_t owner;
 	const char *fixed_name; /* home store: "token" */
 	struct mfa_store *store;
@@ -422,23 +424,60 @@ resolve_target(const struct options *o, struct target *t)
 		fail("unknown user %s: %s", user, perr_text(&perr));
 		return 1;
 	}
+	t->root = o->root != NULL && strcmp(o->root, "/") != 0 ? o->root : NULL;
 	if (o->home || (geteuid() != 0 && o->store == NULL)) {
-		if (snprintf(t->store_dir, sizeof(t->store_dir), "%s/%s", t->account->home,
-			     MFA_STORE_HOME_SUBDIR) >= (int)sizeof(t->store_dir))
+		/* The account's home carries the root in front: the image's own path follows. */
+		size_t rootlen = t->root != NULL ? strlen(t->root) : 0;
+
+		while (rootlen > 0 && t->root[rootlen - 1] == '/')
+			rootlen--;
+		if (snprintf(t->inside_dir, sizeof(t->inside_dir), "%s/%s",
+			     t->account->home + rootlen,
+			     MFA_STORE_HOME_SUBDIR) >= (int)sizeof(t->inside_dir))
 			return 1;
 		t->owner = t->account->uid;
 		t->fixed_name = MFA_STORE_HOME_FILE;
 	} else {
-		if (snprintf(t->store_dir, sizeof(t->store_dir), "%s%s",
-			     o->root != NULL && strcmp(o->root, "/") != 0 ? o->root : "",
+		if (snprintf(t->inside_dir, sizeof(t->inside_dir), "%s",
 			     o->store != NULL ? o->store : MFA_STORE_DEFAULT_DIR) >=
-		    (int)sizeof(t->store_dir))
+		    (int)sizeof(t->inside_dir))
 			return 1;
 		t->owner = 0;
 	}
+	/* Shown in messages until open_target_store resolves it inside the root. */
+	if (snprintf(t->store_dir, sizeof(t->store_dir), "%s%s", t->root != NULL ? t->root : "",
+		     t->inside_dir) >= (int)sizeof(t->store_dir))
+		return 1;
 	snprintf(t->file, sizeof(t->file), "%s/%s", t->store_dir,
 		 t->fixed_name != NULL ? t->fixed_name : t->account->name);
 	return 0;
+}
+
+/*
+ * In an image (--root), the store directory is looked up, and made, with
+ * every link resolved inside the image: a link in the image to /etc must
+ * not make root write to this machine's /etc.
+ */
+static int
+resolve_in_root(struct target *t, bool create_dir, struct mfa_parse_err *perr)
+{
+	char *host = NULL;
+	int r;
+
+	r = root_fs_host_dir(t->root, t->inside_dir, create_dir, 0700, &host, perr);
+	if (r != MFA_OK)
+		return r;
+	if (snprintf(t->store_dir, sizeof(t->store_dir), "%s", host) >= (int)sizeof(t->store_dir) ||
+	    snprintf(t->file, sizeof(t->file), "%s/%s", host,
+		     t->fixed_name != NULL ? t->fixed_name : t->account->name) >=
+		    (int)sizeof(t->file)) {
+		free(host);
+		mfa_parse_err_init(perr, t->inside_dir);
+		mfa_parse_err_set(perr, 0, 0, "path too long");
+		return MFA_ERR_TOO_LARGE;
+	}
+	free(host);
+	return MFA_OK;
 }
 
 /* Open the target's store, creating its directory when asked to. */
@@ -449,6 +488,12 @@ open_target_store(struct target *t, bool create_dir)
 	int r;
 
 	mfa_parse_err_init(&perr, NULL);
+	if (t->root != NULL) {
+		if ((r = resolve_in_root(t, create_dir, &perr)) != MFA_OK) {
+			fail("%s", perr_text(&perr));
+			return 1;
+		}
+	}
 	r = mfa_store_dir_open(t->store_dir, t->owner, t->fixed_name, &t->store, &perr);
 	if (r == MFA_ERR_NOT_FOUND && create_dir) {
 		if (make_store_dir(t->store_dir) != 0) {

@@ -300,5 +300,32 @@ out=$(mfe --home --user bob --force --secret "$SECRET" --no-confirm --format jso
 expect "root enrolls into bob's home" 0 $?
 expect "root-written home token still bob's" "600 2001" "$(stat -c '%a %u' "$root/home/bob/.config/mfacover/token")"
 
+# --- 10. --root: the store is found and made inside the image, links and all -----
+# The image's /var/lib is an absolute link, as images often have: the token must land
+# at the link's target inside the image, never on this machine.
+img=$work/img
+hostdir=/srv/mfacover-enroll-test-$$
+mkdir -p "$img/etc" "$img/var" "$img/srv/state"
+chmod 755 "$img" "$img/etc" "$img/var" "$img/srv" "$img/srv/state"
+cp "$root/etc/passwd" "$root/etc/group" "$img/etc/"
+ln -s "$hostdir" "$img/var/lib"
+mkdir -p "$img$hostdir"
+"$enroll" --root "$img" --user alice --secret "$SECRET" --no-confirm </dev/null >/dev/null 2>"$work/err"
+expect "enroll through the image's absolute link" 0 $?
+expect "token at the link's target inside the image" "600 0" \
+	"$(stat -c '%a %u' "$img$hostdir/mfacover/alice" 2>&1)"
+if [[ -e $hostdir ]]; then
+	fail "enroll --root wrote to this machine's $hostdir"
+	rm -rf "$hostdir"
+else
+	ok
+fi
+# A component that is a file: refused with the path, nothing made.
+rm "$img/var/lib"
+echo x >"$img/var/lib"
+"$enroll" --root "$img" --user alice --secret "$SECRET" --no-confirm </dev/null >/dev/null 2>"$work/err"
+expect "a file where the store's directory goes" 1 $?
+grep -q "/var/lib.*not a directory" "$work/err" && ok || fail "no path and reason: $(cat "$work/err")"
+
 echo "enroll CLI: $checks checks passed, $fails failed"
 ((fails == 0))

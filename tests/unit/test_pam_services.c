@@ -449,6 +449,62 @@ test_root_fs_direct(void **state)
 	close(rootfd);
 }
 
+/*
+ * root_fs_host_dir: where a writer must go for a directory of the image.
+ * Absolute links and ".." stay inside the root; missing directories are made
+ * inside it with the modes asked for; a file in the way is refused.
+ */
+static void
+test_root_fs_host_dir(void **state)
+{
+	const char *root = *state;
+	struct mfa_parse_err perr;
+	char *host = NULL, want[2048], outside[256];
+	struct stat st;
+
+	mkdirs(root, "srv/state/x");
+	link_to(root, "var/lib", "/srv/state");    /* absolute: restarts at the root */
+	link_to(root, "var/up", "../../../../.."); /* climbs no higher than the root */
+	put(root, "etc/file", "not a directory\n");
+
+	assert_int_equal(root_fs_host_dir(root, "/var/lib", false, 0700, &host, &perr), MFA_OK);
+	snprintf(want, sizeof(want), "%s/srv/state", root);
+	assert_string_equal(host, want);
+	free(host);
+
+	/* Made through the link, inside the root: 0755 on the way, 0700 the last. */
+	assert_int_equal(root_fs_host_dir(root, "/var/lib/mfacover/deep", true, 0700, &host, &perr),
+			 MFA_OK);
+	snprintf(want, sizeof(want), "%s/srv/state/mfacover/deep", root);
+	assert_string_equal(host, want);
+	free(host);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	snprintf(want, sizeof(want), "%s/srv/state/mfacover", root);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(lstat("/srv/state/mfacover", &st), -1);
+
+	/* ".." through a link ends at the root, and what is made lands under it. */
+	snprintf(outside, sizeof(outside), "/mfacover-host-dir-test-%ld", (long)getpid());
+	assert_int_equal(root_fs_host_dir(root, outside, false, 0700, &host, &perr),
+			 MFA_ERR_NOT_FOUND);
+	snprintf(want, sizeof(want), "/var/up%s", outside);
+	assert_int_equal(root_fs_host_dir(root, want, true, 0700, &host, &perr), MFA_OK);
+	snprintf(want, sizeof(want), "%s%s", root, outside);
+	assert_string_equal(host, want);
+	free(host);
+	assert_int_equal(lstat(outside, &st), -1);
+
+	assert_int_equal(root_fs_host_dir(root, "/etc/file/x", true, 0700, &host, &perr),
+			 MFA_ERR_UNSAFE_FILE);
+	assert_null(host);
+	assert_int_equal(root_fs_host_dir(root, "/nothing/here", false, 0700, &host, &perr),
+			 MFA_ERR_NOT_FOUND);
+	assert_int_equal(root_fs_host_dir(root, "relative", true, 0700, &host, &perr),
+			 MFA_ERR_INVALID_ARG);
+}
+
 /* ---- skipped names --------------------------------------------------------- */
 
 static void
@@ -682,6 +738,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_symlink_loop_and_dangling, setup_root,
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_root_fs_direct, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_root_fs_host_dir, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_skipped_names, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_include_cycles, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_at_include_self_cycle, setup_root,
