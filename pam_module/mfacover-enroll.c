@@ -70,7 +70,9 @@ struct options {
 	enum mfa_otp_alg alg;
 	bool hotp;
 	uint64_t counter;
-	const char *secret;
+	const char *secret; /* secret_arg, or NULL */
+	char secret_arg[MFA_BASE32_TEXT_MAX];
+	const char *secret_file;
 	const char *import_ga;
 	const char *import_oath;
 	bool force;
@@ -101,7 +103,8 @@ usage(FILE *fp)
 	fprintf(fp,
 		"usage: %s [COMMAND] [--user NAME] [--store DIR | --home] [--root DIR]\n"
 		"       [--issuer TEXT] [--digits N] [--period SECONDS] [--algorithm ALG] [--hotp]\n"
-		"       [--counter N] [--secret BASE32 | --import-google-authenticator FILE |\n"
+		"       [--counter N] [--secret BASE32 | --secret-file FILE |\n"
+		"       --import-google-authenticator FILE |\n"
 		"       --import-oath-usersfile FILE] [--force] [--no-confirm] [--qr-out FILE]\n"
 		"       [--qr-invert] [--recovery-codes N] [--format text|json] [--help]\n"
 		"       [--version]\n",
@@ -133,7 +136,9 @@ help(void)
 	       "      --algorithm ALG SHA1, SHA256 or SHA512 (default SHA1)\n"
 	       "      --hotp          an HOTP (counter) token instead of TOTP\n"
 	       "      --counter N     the HOTP token's first counter (default 0)\n"
-	       "      --secret BASE32 import this seed instead of generating one\n"
+	       "      --secret BASE32 use this seed instead of generating one (other users\n"
+	       "                      may see it in the process list: prefer --secret-file)\n"
+	       "      --secret-file FILE  read that seed from FILE's first line (- for stdin)\n"
 	       "      --import-google-authenticator FILE\n"
 	       "                      import a ~/.google_authenticator file (replay state kept)\n"
 	       "      --import-oath-usersfile FILE\n"
@@ -191,6 +196,7 @@ enum long_only {
 	OPT_HOTP,
 	OPT_COUNTER,
 	OPT_SECRET,
+	OPT_SECRET_FILE,
 	OPT_IMPORT_GA,
 	OPT_IMPORT_OATH,
 	OPT_FORCE,
@@ -215,6 +221,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{"hotp", no_argument, NULL, OPT_HOTP},
 		{"counter", required_argument, NULL, OPT_COUNTER},
 		{"secret", required_argument, NULL, OPT_SECRET},
+		{"secret-file", required_argument, NULL, OPT_SECRET_FILE},
 		{"import-google-authenticator", required_argument, NULL, OPT_IMPORT_GA},
 		{"import-oath-usersfile", required_argument, NULL, OPT_IMPORT_OATH},
 		{"force", no_argument, NULL, OPT_FORCE},
@@ -278,8 +285,23 @@ parse_options(int argc, char **argv, struct options *o)
 			    0)
 				return EXIT_USAGE;
 			break;
-		case OPT_SECRET:
-			o->secret = optarg;
+		case OPT_SECRET: {
+			/* Keep a copy and blank the argument: ps shows the process's argv. */
+			size_t len = strlen(optarg);
+
+			if (len >= sizeof(o->secret_arg)) {
+				fail("--secret is longer than any seed");
+				mfa_wipe(optarg, len);
+				return EXIT_USAGE;
+			}
+			memcpy(o->secret_arg, optarg, len + 1);
+			mfa_wipe(optarg, len);
+			o->secret = o->secret_arg;
+			sources++;
+			break;
+		}
+		case OPT_SECRET_FILE:
+			o->secret_file = optarg;
 			sources++;
 			break;
 		case OPT_IMPORT_GA:
@@ -345,8 +367,8 @@ parse_options(int argc, char **argv, struct options *o)
 		return EXIT_USAGE;
 	}
 	if (sources > 1) {
-		fail("--secret, --import-google-authenticator and --import-oath-usersfile "
-		     "exclude each other");
+		fail("--secret, --secret-file, --import-google-authenticator and "
+		     "--import-oath-usersfile exclude each other");
 		return EXIT_USAGE;
 	}
 	if (o->home && o->store != NULL) {
@@ -542,9 +564,14 @@ iso_time(uint64_t t, char *buf, size_t size)
 		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Read a file to import: not a link, a regular file, at most 1 MiB. */
+/*
+ * Read a file to import: not a link, a regular file with one name, at most
+ * 1 MiB, owned by root, by us, or by `owner` (whose token it is).  Root
+ * reading a file of a third user's on someone's word would hand over that
+ * user's seed.
+ */
 static int
-read_import_file(const char *path, char **bufp, size_t *lenp)
+read_import_file(const char *path, uid_t owner, char **bufp, size_t *lenp)
 {
 	struct stat st;
 	size_t off = 0;
@@ -561,6 +588,13 @@ read_import_file(const char *path, char **bufp, size_t *lenp)
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    (unsigned long long)st.st_size > IMPORT_MAX_BYTES) {
 		fail("%s is not a regular file of at most %u bytes", path, IMPORT_MAX_BYTES);
+		close(fd);
+		return -1;
+	}
+	if (st.st_nlink != 1 || (st.st_uid != 0 && st.st_uid != geteuid() && st.st_uid != owner)) {
+		fail("%s %s", path,
+		     st.st_nlink != 1 ? "has more than one name (a hard link)"
+				      : "belongs to neither root, you, nor the token's user");
 		close(fd);
 		return -1;
 	}
@@ -588,6 +622,42 @@ read_import_file(const char *path, char **bufp, size_t *lenp)
 	return 0;
 }
 
+/*
+ * The seed of --secret-file: the first line of FILE, or of standard input
+ * for "-", into text (MFA_BASE32_TEXT_MAX bytes).  The caller wipes text.
+ */
+static int
+read_secret_file(const char *path, uid_t owner, char *text)
+{
+	char *buf = NULL;
+	size_t len = 0, linelen;
+
+	if (strcmp(path, "-") == 0) {
+		if (fgets(text, MFA_BASE32_TEXT_MAX, stdin) == NULL) {
+			fail("--secret-file -: no seed on standard input");
+			return -1;
+		}
+		if (strchr(text, '\n') == NULL && !feof(stdin)) {
+			fail("--secret-file -: the line is longer than any seed");
+			return -1;
+		}
+		text[strcspn(text, "\r\n")] = '\0';
+		return 0;
+	}
+	if (read_import_file(path, owner, &buf, &len) != 0)
+		return -1;
+	linelen = strcspn(buf, "\r\n");
+	if (linelen >= MFA_BASE32_TEXT_MAX) {
+		fail("%s: the first line is longer than any seed", path);
+		mfa_freezero(buf, len + 1);
+		return -1;
+	}
+	memcpy(text, buf, linelen);
+	text[linelen] = '\0';
+	mfa_freezero(buf, len + 1);
+	return 0;
+}
+
 /* The new token's state: imported, from --secret, or freshly generated. */
 static int
 build_state(const struct options *o, const struct target *t, struct mfa_state **stp,
@@ -606,7 +676,7 @@ build_state(const struct options *o, const struct target *t, struct mfa_state **
 	if (o->import_ga != NULL || o->import_oath != NULL) {
 		const char *file = o->import_ga != NULL ? o->import_ga : o->import_oath;
 
-		if (read_import_file(file, &buf, &len) != 0)
+		if (read_import_file(file, t->account->uid, &buf, &len) != 0)
 			return 1;
 		mfa_parse_err_init(&perr, file);
 		if (o->import_ga != NULL) {
@@ -647,14 +717,22 @@ build_state(const struct options *o, const struct target *t, struct mfa_state **
 		(*stp)->created = (uint64_t)time(NULL);
 		return 0;
 	}
-	if (o->secret != NULL) {
-		r = mfa_base32_decode(o->secret, strlen(o->secret), &secret, &secret_len, &perr);
+	if (o->secret != NULL || o->secret_file != NULL) {
+		const char *what = o->secret != NULL ? "--secret" : "--secret-file";
+		char text[MFA_BASE32_TEXT_MAX];
+
+		if (o->secret != NULL)
+			snprintf(text, sizeof(text), "%s", o->secret);
+		else if (read_secret_file(o->secret_file, t->account->uid, text) != 0)
+			return 1;
+		r = mfa_base32_decode(text, strlen(text), &secret, &secret_len, &perr);
+		mfa_wipe(text, sizeof(text));
 		if (r != MFA_OK) {
-			fail("--secret is not valid base32: %s", perr.msg);
+			fail("%s is not valid base32: %s", what, perr.msg);
 			return 1;
 		}
 		if (secret_len < MFA_OTP_KEY_MIN || secret_len > MFA_OTP_KEY_MAX) {
-			fail("--secret holds %zu bytes; %d to %d are accepted", secret_len,
+			fail("%s holds %zu bytes; %d to %d are accepted", what, secret_len,
 			     MFA_OTP_KEY_MIN, MFA_OTP_KEY_MAX);
 			mfa_freezero(secret, secret_len);
 			return 1;
@@ -1191,12 +1269,13 @@ main(int argc, char **argv)
 	int rc;
 
 	if ((rc = parse_options(argc, argv, &o)) != 0)
-		return rc;
+		goto out;
 	if ((rc = resolve_target(&o, &t)) != 0)
-		return rc;
+		goto out;
 	if (become_user(&t) != 0 || open_target_store(&t, o.command == CMD_ENROLL) != 0) {
 		target_release(&t);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	switch (o.command) {
 	case CMD_ENROLL:
@@ -1216,5 +1295,7 @@ main(int argc, char **argv)
 	target_release(&t);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = 1;
+out:
+	mfa_wipe(o.secret_arg, sizeof(o.secret_arg));
 	return rc;
 }

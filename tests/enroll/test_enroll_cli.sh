@@ -23,6 +23,7 @@ bob:x:2001:2001:Bob:/home/bob:/bin/sh
 carol:x:2002:2002:Carol:/home/carol:/bin/sh
 dave:x:2003:2003:Dave:/home/dave:/bin/sh
 svc-vendor:x:2004:2004:Vendor:/home/svc-vendor:/bin/sh
+erin:x:2005:2005:Erin:/home/erin:/bin/sh
 PASSWD
 printf 'root:x:0:\nalice:x:2000:\nbob:x:2001:\n' >"$root/etc/group"
 # The image's hostname is a link with an absolute target, as on images built with
@@ -104,7 +105,8 @@ for c in 0 1 7 1000; do
 done
 
 # --- 2. scripted provisioning: exactly the documented command ------------------
-out=$(mfe --store /var/lib/mfacover --user svc-vendor --secret "$SECRET" --no-confirm --format json </dev/null)
+printf '%s\n' "$SECRET" >"$work/seed.txt"
+out=$(mfe --store /var/lib/mfacover --user svc-vendor --secret-file "$work/seed.txt" --no-confirm --format json </dev/null)
 expect "scripted enroll exit" 0 $?
 expect "json user" svc-vendor "$(json_get user <<<"$out")"
 expect "json type" totp "$(json_get type <<<"$out")"
@@ -135,6 +137,35 @@ grep -q "otpauth://totp/testhost:alice" <<<"$out" && ok || fail "URI not shown"
 grep -q "▀\|▄\|█" <<<"$out" && ok || fail "no QR code drawn in the terminal"
 expect "the confirmation code cannot log in" PAM_AUTH_ERR "$(pam mfa alice "$code")"
 
+# --- 3b. the seed from a file or stdin; --secret blanked in the process list ----
+printf '%s\n' "$SECRET" >"$work/seed"
+chmod 600 "$work/seed"
+mfe --store /var/lib/mfacover --user erin --secret-file "$work/seed" --no-confirm </dev/null >/dev/null
+expect "--secret-file FILE exit" 0 $?
+quiet_step
+expect "--secret-file FILE seed logs in" PAM_SUCCESS "$(pam mfa erin "$(oathtool --totp -b "$SECRET")")"
+quiet_step
+code=$(oathtool --totp -b "$SECRET")
+out=$(printf '%s\n%s\n' "$SECRET" "$code" | mfe --store /var/lib/mfacover --user erin --force --secret-file - 2>"$work/err")
+expect "--secret-file - then the confirmation code on stdin" 0 $?
+grep -q "activated" <<<"$out" && ok || fail "--secret-file -: not activated: $(cat "$work/err")"
+mfe revoke --store /var/lib/mfacover --user erin >/dev/null
+expect "revoke erin" 0 $?
+# While enrollment waits for the first code, another user's ps must not show the seed.
+rm -f "$work/in" "$work/waiting"
+mkfifo "$work/in"
+"$enroll" --root "$root" --store /var/lib/mfacover --user dave --secret "$SECRET" <"$work/in" >"$work/waiting" 2>&1 &
+pid=$!
+exec 7>"$work/in"
+for _ in $(seq 100); do grep -q "otpauth://" "$work/waiting" && break; sleep 0.1; done
+grep -q "otpauth://" "$work/waiting" && ok || fail "enroll never asked for the first code"
+cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+[[ $cmdline == *"--secret"* && $cmdline != *"$SECRET"* ]] && ok ||
+	fail "the seed is in the process list: $cmdline"
+exec 7>&-
+wait "$pid"
+expect "no code on stdin: not enrolled" 1 $?
+
 # --- 4. every bad input leaves the store byte-identical --------------------------
 before=$(snapshot)
 bad() { # bad DESCRIPTION WANT_EXIT ARGS... (stdin from /dev/null unless set)
@@ -157,6 +188,16 @@ bad "relative store" 64 --store var/lib/mfacover --user carol --no-confirm
 bad "unknown command" 64 --store /var/lib/mfacover --user carol frobnicate
 bad "no code typed" 1 --store /var/lib/mfacover --user carol --secret "$SECRET"
 grep -q "nothing was written" "$work/err" && ok || fail "no 'nothing was written'"
+# Root imports a seed file only when it is root's, the caller's or the token user's own.
+printf '%s\n" TOTP_AUTH\n' "$SECRET" >"$work/third-party"
+chown 2003 "$work/third-party"
+bad "import of a third user's file" 1 --store /var/lib/mfacover --user carol \
+	--import-google-authenticator "$work/third-party" --no-confirm
+grep -q "belongs to neither" "$work/err" && ok || fail "no owner reason: $(cat "$work/err")"
+ln "$work/seed" "$work/seed-link"
+bad "a seed file with two names" 1 --store /var/lib/mfacover --user carol \
+	--secret-file "$work/seed-link" --no-confirm
+grep -q "more than one name" "$work/err" && ok || fail "no hard link reason: $(cat "$work/err")"
 printf '000000\n000001\n000002\n' >"$work/wrong"
 mfe --store /var/lib/mfacover --user carol --secret "$SECRET" --qr-out "$work/carol.png" <"$work/wrong" >/dev/null 2>&1
 expect "three wrong codes: exit" 1 $?
