@@ -103,18 +103,20 @@ mfa_enroll_new_recovery(struct mfa_state *st, size_t n, unsigned iterations,
 	}
 	/* All new codes exist: only now replace the old ones. */
 	for (i = 0; i < st->nrecovery; i++) {
-		free(st->recovery[i]);
+		mfa_free_string(st->recovery[i]);
 		st->recovery[i] = NULL;
 	}
 	for (i = 0; i < n; i++)
 		st->recovery[i] = hashes[i];
 	st->nrecovery = n;
+	mfa_wipe(text, sizeof(text));
 	return MFA_OK;
 fail:
 	for (i = 0; i < n; i++) {
-		free(hashes[i]);
+		mfa_free_string(hashes[i]);
 		mfa_wipe(codes[i], MFA_RECOVERY_CODE_SIZE);
 	}
+	mfa_wipe(text, sizeof(text));
 	return r;
 }
 

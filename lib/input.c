@@ -70,6 +70,10 @@ b64_decode(const char *in, size_t len, char **outp)
 {
 	char *out;
 	size_t i, o = 0, pad = 0;
+	/* Pieces of a password and a code: wiped on every way out. */
+	int v[4], k, r = MFA_ERR_PARSE;
+	unsigned long block = 0;
+	char c = 0;
 
 	*outp = NULL;
 	if (len % 4 != 0)
@@ -81,8 +85,6 @@ b64_decode(const char *in, size_t len, char **outp)
 	if ((out = malloc(len / 4 * 3 + 1)) == NULL)
 		return MFA_ERR_NOMEM;
 	for (i = 0; i < len; i += 4) {
-		int v[4], k;
-		unsigned long block = 0;
 		size_t nbytes = 3;
 
 		for (k = 0; k < 4; k++) {
@@ -93,8 +95,9 @@ b64_decode(const char *in, size_t len, char **outp)
 				continue;
 			}
 			if ((v[k] = b64_value(in[i + (size_t)k])) < 0)
-				goto bad;
+				goto out;
 		}
+		block = 0;
 		for (k = 0; k < 4; k++)
 			block = (block << 6) | (unsigned long)v[k];
 		if (i + 4 == len) {
@@ -102,23 +105,26 @@ b64_decode(const char *in, size_t len, char **outp)
 			/* The bits padding stands for must be zero. */
 			if ((pad == 1 && (block & 0xff) != 0) ||
 			    (pad == 2 && (block & 0xffff) != 0))
-				goto bad;
+				goto out;
 		}
 		for (k = 0; k < (int)nbytes; k++) {
-			char c = (char)((block >> (16 - 8 * k)) & 0xff);
-
+			c = (char)((block >> (16 - 8 * k)) & 0xff);
 			if (c == '\0')
-				goto bad;
+				goto out;
 			out[o++] = c;
 		}
-		mfa_wipe(&block, sizeof(block));
 	}
 	out[o] = '\0';
 	*outp = out;
-	return MFA_OK;
-bad:
-	mfa_freezero(out, len / 4 * 3 + 1);
-	return MFA_ERR_PARSE;
+	out = NULL;
+	r = MFA_OK;
+out:
+	if (out != NULL)
+		mfa_freezero(out, len / 4 * 3 + 1);
+	mfa_wipe(v, sizeof(v));
+	mfa_wipe(&block, sizeof(block));
+	mfa_wipe(&c, sizeof(c));
+	return r;
 }
 
 int

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mfa_mem.h"
+
 enum frame {
 	FRAME_OBJECT,
 	FRAME_ARRAY,
@@ -67,7 +69,8 @@ json_writer_free(struct json_writer **wp)
 {
 	if (wp == NULL || *wp == NULL)
 		return;
-	free((*wp)->buf);
+	/* A document may hold a secret (enrollment prints the seed). */
+	mfa_freezero((*wp)->buf, (*wp)->cap);
 	free(*wp);
 	*wp = NULL;
 }
@@ -94,10 +97,14 @@ emit(struct json_writer *w, const char *s, size_t n)
 
 		while (ncap < w->len + n + 1)
 			ncap = ncap > SIZE_MAX / 2 ? SIZE_MAX : ncap * 2;
-		if ((nb = realloc(w->buf, ncap)) == NULL) {
+		/* Not realloc: the old buffer is wiped, not left behind. */
+		if ((nb = malloc(ncap)) == NULL) {
 			w->err = MFA_ERR_NOMEM;
 			return w->err;
 		}
+		if (w->len > 0)
+			memcpy(nb, w->buf, w->len);
+		mfa_freezero(w->buf, w->cap);
 		w->buf = nb;
 		w->cap = ncap;
 	}

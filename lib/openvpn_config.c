@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mfa_mem.h"
 #include "root_fs.h"
 
 #define AUTH_PAM_PLUGIN "openvpn-plugin-auth-pam.so"
@@ -520,7 +521,7 @@ read_config(struct loader *L, const char *name, unsigned depth, const char *from
 out:
 	free(path);
 	free(resolved);
-	free(buf);
+	mfa_freezero(buf, len + 1); /* inline <key>, <secret>, <tls-crypt> blocks */
 	return r;
 }
 

@@ -37,8 +37,10 @@ mfa_recovery_generate(char code[MFA_RECOVERY_CODE_SIZE])
 
 	if (code == NULL)
 		return MFA_ERR_INVALID_ARG;
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+		mfa_wipe(rnd, sizeof(rnd));
 		return MFA_ERR_CRYPTO;
+	}
 	for (i = 0; i < MFA_RECOVERY_CODE_CHARS; i++) {
 		if (i > 0 && i % 4 == 0)
 			code[o++] = '-';
@@ -162,6 +164,9 @@ mfa_recovery_hash(const char *code, unsigned iterations, char out[MFA_RECOVERY_H
 out:
 	mfa_wipe(norm, sizeof(norm));
 	mfa_wipe(hash, sizeof(hash));
+	mfa_wipe(hash_hex, sizeof(hash_hex));
+	mfa_wipe(salt, sizeof(salt));
+	mfa_wipe(salt_hex, sizeof(salt_hex));
 	return r;
 }
 
@@ -239,5 +244,7 @@ mfa_recovery_verify(const char *input, char *const *hashes, size_t n, size_t *in
 out:
 	mfa_wipe(norm, sizeof(norm));
 	mfa_wipe(got, sizeof(got));
+	mfa_wipe(want, sizeof(want));
+	mfa_wipe(salt, sizeof(salt));
 	return r;
 }

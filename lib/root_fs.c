@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mfa_mem.h"
+
 static int
 errno_to_err(int e)
 {
@@ -281,7 +283,7 @@ root_fs_read_file(int rootfd, const char *path, size_t maxsize, char **bufp, siz
 	struct walk w;
 	struct stat st;
 	char *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, cap = 0;
 	ssize_t n;
 	int fd = -1, r;
 
@@ -314,12 +316,32 @@ root_fs_read_file(int rootfd, const char *path, size_t maxsize, char **bufp, siz
 		r = MFA_ERR_TOO_LARGE;
 		goto out;
 	}
-	if ((buf = malloc(maxsize + 2)) == NULL) {
+	/*
+	 * Room for the size fstat saw, one byte more to notice a file that grew
+	 * meanwhile, and the NUL; not maxsize, which is for the worst case.
+	 */
+	cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap + 1)) == NULL) {
 		r = fail(perr, path, MFA_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (;;) {
-		n = read(fd, buf + len, maxsize + 1 - len);
+		if (len == cap) {
+			/* It grew: read on, up to one byte past maxsize. */
+			size_t ncap = cap > maxsize / 2 ? maxsize + 1 : cap * 2;
+			char *nb;
+
+			/* Not realloc: some files hold secrets, and the old copy is wiped. */
+			if (ncap <= cap || (nb = malloc(ncap + 1)) == NULL) {
+				r = fail(perr, path, MFA_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			memcpy(nb, buf, len);
+			mfa_freezero(buf, cap + 1);
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -348,7 +370,8 @@ root_fs_read_file(int rootfd, const char *path, size_t maxsize, char **bufp, siz
 out:
 	if (fd >= 0)
 		close(fd);
-	free(buf);
+	if (buf != NULL)
+		mfa_freezero(buf, cap + 1);
 	walk_clear(&w);
 	return r;
 }

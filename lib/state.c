@@ -370,7 +370,7 @@ mfa_state_remove_recovery(struct mfa_state *st, size_t i)
 {
 	if (st == NULL || i >= st->nrecovery)
 		return MFA_ERR_INVALID_ARG;
-	free(st->recovery[i]);
+	mfa_free_string(st->recovery[i]);
 	memmove(&st->recovery[i], &st->recovery[i + 1],
 		(st->nrecovery - i - 1) * sizeof(st->recovery[0]));
 	st->nrecovery--;
@@ -388,7 +388,7 @@ mfa_state_free(struct mfa_state **statep)
 		return;
 	mfa_freezero(st->secret, st->secret_len);
 	for (i = 0; i < st->nrecovery; i++)
-		free(st->recovery[i]);
+		mfa_free_string(st->recovery[i]);
 	mfa_freezero(st, sizeof(*st));
 	*statep = NULL;
 }

@@ -244,8 +244,13 @@ read_all(int fd, char *buf, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
 			return -1;
+		if (n == 0) {
+			/* Shorter than fstat said: another writer does not lock. */
+			errno = ENODATA;
+			return -1;
+		}
 		off += (size_t)n;
 	}
 	return 0;

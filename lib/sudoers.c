@@ -738,9 +738,12 @@ ntwk_len(const struct lx *l, size_t off)
 		if (at(l, off + n) == '/') {
 			if ((m = ipv4_len(l, off + n + 1)) != 0)
 				return n + 1 + m;
+			/* A prefix length of 0 to 32: one or two digits, and no third. */
+			unsigned bits = 0;
+
 			for (m = 0; isdigit(at(l, off + n + 1 + m)) && m < 2; m++)
-				;
-			if (m != 0 && atoi(l->b + off + n + 1) <= 32)
+				bits = bits * 10 + (unsigned)(at(l, off + n + 1 + m) - '0');
+			if (m != 0 && !isdigit(at(l, off + n + 1 + m)) && bits <= 32)
 				return n + 1 + m;
 		}
 		return n;

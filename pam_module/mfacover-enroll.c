@@ -800,8 +800,9 @@ default_issuer(const struct options *o, char *buf, size_t size)
 		snprintf(buf, size, "mfacover");
 }
 
+/* Write the QR code to a new file at path; *writtenp is what was made there. */
 static int
-write_qr_file(const char *path, const char *uri)
+write_qr_file(const char *path, const char *uri, struct stat *writtenp)
 {
 	struct mfa_qr *qr = NULL;
 	size_t len = strlen(path);
@@ -826,12 +827,31 @@ write_qr_file(const char *path, const char *uri)
 	}
 	r = svg ? mfa_qr_write_svg(qr, fd) : mfa_qr_write_png(qr, 8, fd);
 	mfa_qr_free(&qr);
-	if (r != MFA_OK || fsync(fd) != 0 || close(fd) != 0) {
+	if (fstat(fd, writtenp) != 0)
+		r = MFA_ERR_IO;
+	if (r != MFA_OK || fsync(fd) != 0) {
+		fail("cannot write %s", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (close(fd) != 0) {
 		fail("cannot write %s", path);
 		unlink(path);
 		return -1;
 	}
 	return 0;
+}
+
+/* Remove the QR file written before, unless the name now means another file. */
+static void
+remove_qr_file(const char *path, const struct stat *written)
+{
+	struct stat now;
+
+	if (lstat(path, &now) == 0 && now.st_dev == written->st_dev &&
+	    now.st_ino == written->st_ino)
+		unlink(path);
 }
 
 /*
@@ -881,6 +901,7 @@ confirm(struct mfa_state *st, bool json)
 		fprintf(stderr, "Type the code your app shows now to activate the token: ");
 		fflush(stderr);
 		if (!read_code(code, sizeof(code))) {
+			mfa_wipe(code, sizeof(code));
 			fprintf(stderr, "\n");
 			fail("no code was typed; nothing was written");
 			return 1;
@@ -952,6 +973,7 @@ cmd_enroll(const struct options *o, struct target *t)
 	char issuer[256], *uri = NULL, *b32 = NULL;
 	const char *source = "generated";
 	bool interactive_qr, qr_written = false;
+	struct stat qr_file;
 	int r, rc = 1;
 
 	mfa_parse_err_init(&perr, NULL);
@@ -976,7 +998,7 @@ cmd_enroll(const struct options *o, struct target *t)
 		goto out;
 	}
 	if (o->qr_out != NULL) {
-		if (write_qr_file(o->qr_out, uri) != 0)
+		if (write_qr_file(o->qr_out, uri, &qr_file) != 0)
 			goto out;
 		qr_written = true;
 	}
@@ -1055,7 +1077,7 @@ cmd_enroll(const struct options *o, struct target *t)
 out:
 	/* A QR code of a token that was never stored must not stay behind. */
 	if (rc != 0 && qr_written)
-		unlink(o->qr_out);
+		remove_qr_file(o->qr_out, &qr_file);
 	if (codes != NULL)
 		mfa_freezero(codes, o->recovery_count * sizeof(*codes));
 	json_writer_free(&w);
@@ -1268,6 +1290,15 @@ main(int argc, char **argv)
 	struct target t;
 	int rc;
 
+	/*
+	 * Seeds and codes arrive on stdin: no stdio buffer must keep a copy
+	 * after they are read and wiped (lines are short; reading unbuffered
+	 * costs nothing here).
+	 */
+	if (setvbuf(stdin, NULL, _IONBF, 0) != 0) {
+		fail("cannot set up standard input");
+		return 1;
+	}
 	if ((rc = parse_options(argc, argv, &o)) != 0)
 		goto out;
 	if ((rc = resolve_target(&o, &t)) != 0)
