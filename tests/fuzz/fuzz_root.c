@@ -60,6 +60,13 @@ fuzz_root_fd(void)
 	return root_fd;
 }
 
+const char *
+fuzz_root_path(void)
+{
+	(void)fuzz_root_fd();
+	return root_dir;
+}
+
 void
 fuzz_root_write(const char *rel, const void *data, size_t len)
 {

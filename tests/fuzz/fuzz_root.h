@@ -11,6 +11,9 @@
 /* The root's descriptor for root_fs calls; aborts if it cannot be made. */
 int fuzz_root_fd(void);
 
+/* The root's path, for loaders that take one (pam_services_load). */
+const char *fuzz_root_path(void);
+
 /* Replace the file at rel (inside the root, parents made) with data. */
 void fuzz_root_write(const char *rel, const void *data, size_t len);
 
