@@ -32,6 +32,7 @@ static const struct mfa_err_text mfa_err_texts[] = {
 	{MFA_ERR_TOO_LARGE, "MFA_ERR_TOO_LARGE", "input too large"},
 	{MFA_ERR_TOO_DEEP, "MFA_ERR_TOO_DEEP", "nesting too deep"},
 	{MFA_ERR_EXISTS, "MFA_ERR_EXISTS", "already exists"},
+	{MFA_ERR_NOT_DURABLE, "MFA_ERR_NOT_DURABLE", "done, but not yet safe from a crash"},
 };
 
 _Static_assert(sizeof(mfa_err_texts) / sizeof(mfa_err_texts[0]) == (size_t)(-MFA_ERR_LAST) + 1,

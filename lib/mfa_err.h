@@ -29,9 +29,11 @@ enum mfa_err {
 	MFA_ERR_TOO_LARGE = -14,   /* input exceeds a fixed size cap */
 	MFA_ERR_TOO_DEEP = -15,    /* include nesting exceeds its limit */
 	MFA_ERR_EXISTS = -16,      /* refusing to replace what exists */
+	/* The change is in place, but could not be made durable (fsync failed). */
+	MFA_ERR_NOT_DURABLE = -17,
 };
 
-#define MFA_ERR_LAST MFA_ERR_EXISTS
+#define MFA_ERR_LAST MFA_ERR_NOT_DURABLE
 
 /* A static, human-readable text for an MFA_ERR_* code (never NULL). */
 const char *mfa_strerror(int err);

@@ -12,7 +12,11 @@
  * MFA_ERR_IO (a system call failed; the message names it and errno), and
  * MFA_ERR_INVALID_ARG for a user name that cannot name a file.  Every error
  * fills perr with the file and the reason; nothing is ever written after a
- * failed begin, so a bad file stays byte-identical.
+ * failed begin, so a bad file stays byte-identical.  Commit, create and
+ * remove change nothing when they fail, except with MFA_ERR_NOT_DURABLE:
+ * the change is made and visible, but the directory could not be synced,
+ * so a crash may still undo it.  Authentication treats that as a failure
+ * (fail closed); administration reports the change and warns.
  */
 #ifndef MFA_STORE_H
 #define MFA_STORE_H

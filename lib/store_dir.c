@@ -463,12 +463,17 @@ out:
 	return r;
 }
 
+/*
+ * After a rename or unlink: the change is visible, and this makes it survive
+ * a crash.  A failure here cannot be undone, so it is told apart from one
+ * that changed nothing.
+ */
 static int
 sync_dir(struct store_dir *sd, const char *name, struct mfa_parse_err *perr)
 {
 	if (fsync(sd->dirfd) != 0)
-		return store_fail(perr, sd->path, name, MFA_ERR_IO, errno,
-				  "cannot sync the store directory");
+		return store_fail(perr, sd->path, name, MFA_ERR_NOT_DURABLE, errno,
+				  "the change is made, but the store directory cannot be synced");
 	return MFA_OK;
 }
 

@@ -599,6 +599,7 @@ read_import_file(const char *path, uid_t owner, char **bufp, size_t *lenp)
 		return -1;
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		fail("out of memory reading %s", path);
 		close(fd);
 		return -1;
 	}
@@ -962,6 +963,40 @@ json_recovery(struct json_writer *w, char (*codes)[MFA_RECOVERY_CODE_SIZE], size
 	json_end_array(w);
 }
 
+/*
+ * The outcome of a store change: 0 when it is made (MFA_ERR_NOT_DURABLE is
+ * made too: warn, since a crash before the next sync may undo it), 1 with
+ * the reason when nothing changed.
+ */
+static int
+store_changed(int r, const struct mfa_parse_err *perr)
+{
+	if (r == MFA_OK)
+		return 0;
+	if (r == MFA_ERR_NOT_DURABLE) {
+		fprintf(stderr, "%s: warning: %s; a crash before the next sync may undo it\n",
+			progname, perr_text(perr));
+		return 0;
+	}
+	fail("%s", perr_text(perr));
+	return 1;
+}
+
+/*
+ * The JSON writer of a report, made before the store is changed: once the
+ * change is made, its report must not fail for want of memory.
+ */
+static int
+report_writer(const struct options *o, struct json_writer **wp)
+{
+	*wp = NULL;
+	if (o->json && json_writer_new_file(stdout, JSON_WRITER_PRETTY, wp) != MFA_OK) {
+		fail("out of memory; nothing was changed");
+		return 1;
+	}
+	return 0;
+}
+
 static int
 cmd_enroll(const struct options *o, struct target *t)
 {
@@ -972,7 +1007,7 @@ cmd_enroll(const struct options *o, struct target *t)
 	struct json_writer *w = NULL;
 	char issuer[256], *uri = NULL, *b32 = NULL;
 	const char *source = "generated";
-	bool interactive_qr, qr_written = false;
+	bool interactive_qr, qr_written = false, stored = false;
 	struct stat qr_file;
 	int r, rc = 1;
 
@@ -1025,22 +1060,25 @@ cmd_enroll(const struct options *o, struct target *t)
 		goto out;
 
 	if (o->recovery_count > 0) {
-		if ((codes = calloc(o->recovery_count, sizeof(*codes))) == NULL)
+		if ((codes = calloc(o->recovery_count, sizeof(*codes))) == NULL) {
+			fail("out of memory; nothing was written");
 			goto out;
+		}
 		if ((r = mfa_enroll_new_recovery(st, o->recovery_count, MFA_RECOVERY_ITERATIONS,
 						 codes)) != MFA_OK) {
 			fail("cannot create recovery codes: %s", mfa_strerror(r));
 			goto out;
 		}
 	}
-	if ((r = mfa_store_create(t->store, t->account->name, st, o->force, &perr)) != MFA_OK) {
-		fail("%s", perr_text(&perr));
+	/* Everything the report needs exists before the token is stored. */
+	if (report_writer(o, &w) != 0)
 		goto out;
-	}
+	if (store_changed(mfa_store_create(t->store, t->account->name, st, o->force, &perr),
+			  &perr) != 0)
+		goto out;
+	stored = true;
 
 	if (o->json) {
-		if (json_writer_new_file(stdout, JSON_WRITER_PRETTY, &w) != MFA_OK)
-			goto out;
 		json_begin_object(w);
 		json_key(w, "user");
 		json_string(w, t->account->name);
@@ -1065,7 +1103,8 @@ cmd_enroll(const struct options *o, struct target *t)
 		json_recovery(w, codes, o->recovery_count);
 		json_end_object(w);
 		if (json_writer_finish(w) != MFA_OK) {
-			fail("cannot write the JSON report");
+			fail("the token is stored, but the JSON report could not be written: "
+			     "enroll again with --force");
 			goto out;
 		}
 	} else {
@@ -1076,7 +1115,7 @@ cmd_enroll(const struct options *o, struct target *t)
 	rc = 0;
 out:
 	/* A QR code of a token that was never stored must not stay behind. */
-	if (rc != 0 && qr_written)
+	if (!stored && qr_written)
 		remove_qr_file(o->qr_out, &qr_file);
 	if (codes != NULL)
 		mfa_freezero(codes, o->recovery_count * sizeof(*codes));
@@ -1196,20 +1235,19 @@ cmd_list(const struct options *o, struct target *t)
 	return rc;
 }
 
-/* A one-line JSON or text result for the commands that change one token. */
-static void
-report_done(const struct options *o, const struct target *t, const char *what,
-	    char (*codes)[MFA_RECOVERY_CODE_SIZE], size_t ncodes)
+/*
+ * A one-line JSON (into w, from report_writer) or text result for the
+ * commands that change one token; 1 when it could not be written.
+ */
+static int
+report_done(const struct options *o, const struct target *t, struct json_writer *w,
+	    const char *what, char (*codes)[MFA_RECOVERY_CODE_SIZE], size_t ncodes)
 {
-	struct json_writer *w = NULL;
-
 	if (!o->json) {
 		printf("%s: %s (%s)\n", t->account->name, what, t->file);
 		print_recovery_text(codes, ncodes);
-		return;
+		return 0;
 	}
-	if (json_writer_new_file(stdout, JSON_WRITER_PRETTY, &w) != MFA_OK)
-		return;
 	json_begin_object(w);
 	json_key(w, "user");
 	json_string(w, t->account->name);
@@ -1220,22 +1258,28 @@ report_done(const struct options *o, const struct target *t, const char *what,
 	if (codes != NULL)
 		json_recovery(w, codes, ncodes);
 	json_end_object(w);
-	json_writer_finish(w);
-	json_writer_free(&w);
+	if (json_writer_finish(w) != MFA_OK) {
+		fail("%s: %s, but the report could not be written", t->account->name, what);
+		return 1;
+	}
+	return 0;
 }
 
 static int
 cmd_revoke(const struct options *o, struct target *t)
 {
+	struct json_writer *w = NULL;
 	struct mfa_parse_err perr;
+	int rc;
 
 	mfa_parse_err_init(&perr, NULL);
-	if (mfa_store_remove(t->store, t->account->name, &perr) != MFA_OK) {
-		fail("%s", perr_text(&perr));
+	if (report_writer(o, &w) != 0)
 		return 1;
-	}
-	report_done(o, t, "revoked", NULL, 0);
-	return 0;
+	rc = store_changed(mfa_store_remove(t->store, t->account->name, &perr), &perr);
+	if (rc == 0)
+		rc = report_done(o, t, w, "revoked", NULL, 0);
+	json_writer_free(&w);
+	return rc;
 }
 
 /* reset-lockout and recovery-codes: change one token under its lock. */
@@ -1244,13 +1288,17 @@ cmd_update(const struct options *o, struct target *t)
 {
 	char(*codes)[MFA_RECOVERY_CODE_SIZE] = NULL;
 	struct mfa_store_txn *txn = NULL;
+	struct json_writer *w = NULL;
 	struct mfa_state *st = NULL;
 	struct mfa_parse_err perr;
 	int r, rc = 1;
 
 	mfa_parse_err_init(&perr, NULL);
+	if (report_writer(o, &w) != 0)
+		return 1;
 	if ((r = mfa_store_begin(t->store, t->account->name, &txn, &st, &perr)) != MFA_OK) {
 		fail("%s", perr_text(&perr));
+		json_writer_free(&w);
 		return 1;
 	}
 	if (o->command == CMD_RESET_LOCKOUT) {
@@ -1258,26 +1306,26 @@ cmd_update(const struct options *o, struct target *t)
 		st->locked_until = 0;
 	} else {
 		if (o->recovery_count > 0 &&
-		    (codes = calloc(o->recovery_count, sizeof(*codes))) == NULL)
+		    (codes = calloc(o->recovery_count, sizeof(*codes))) == NULL) {
+			fail("out of memory; nothing was changed");
 			goto out;
+		}
 		if ((r = mfa_enroll_new_recovery(st, o->recovery_count, MFA_RECOVERY_ITERATIONS,
 						 codes)) != MFA_OK) {
 			fail("cannot create recovery codes: %s", mfa_strerror(r));
 			goto out;
 		}
 	}
-	if ((r = mfa_store_commit(txn, st, &perr)) != MFA_OK) {
-		fail("%s", perr_text(&perr));
+	if (store_changed(mfa_store_commit(txn, st, &perr), &perr) != 0)
 		goto out;
-	}
 	if (o->command == CMD_RESET_LOCKOUT)
-		report_done(o, t, "lockout reset", NULL, 0);
+		rc = report_done(o, t, w, "lockout reset", NULL, 0);
 	else
-		report_done(o, t, "new recovery codes", codes, o->recovery_count);
-	rc = 0;
+		rc = report_done(o, t, w, "new recovery codes", codes, o->recovery_count);
 out:
 	if (codes != NULL)
 		mfa_freezero(codes, o->recovery_count * sizeof(*codes));
+	json_writer_free(&w);
 	mfa_store_end(&txn);
 	mfa_state_free(&st);
 	return rc;

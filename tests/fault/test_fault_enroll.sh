@@ -11,7 +11,7 @@
 # the command for N = 1, 2, ... until a run reports no fault, and after every
 # run checks:
 #   - it exited 0 or 1: no crash, no sanitizer report;
-#   - exit 1: the store is as before, byte for byte (names, modes, owners,
+#   - exit 1: with a message, and the store is as before, byte for byte (names, modes, owners,
 #     contents), so no partial file and no temporary file is left; the one
 #     change allowed is the store's directory, made by this run and empty;
 #   - exit 0: the change is complete: the real ENROLL lists the store, the seed
@@ -75,8 +75,6 @@ ok() {
 }
 
 declare -A fault_runs=() fault_successes=()
-known=()  # runs that met a known bug (see known_bug)
-silent=() # runs that exited 1 without a message
 
 slurp() { # slurp VAR FILE: the file's text into VAR, without a fork
 	IFS= read -r -d '' "$1" <"$2" || true
@@ -178,35 +176,6 @@ check_report() { # check_report KIND CODES
 	[[ $out == *$'\n}\n' ]] || echo "the report is cut short;"
 }
 
-# Bugs this test found in mfacover-enroll and lib/, not fixed yet: what each looks
-# like, so that the test passes while they are open and fails on anything else.
-# Prints the bug's name.  Remove an entry when its bug is fixed.
-known_bug() { # known_bug KIND FAULT RC STORE_PROBLEMS REPORT_PROBLEMS (the run's stderr in $err)
-	local kind=$1 fault=$2 rc=$3 store_problems=$4 report_problems=$5
-	[[ -z $store_problems ]] || return 1
-	# store_dir.c: the new state is renamed into place, then fsync of the directory
-	# fails: exit 1 ("nothing written") with the change made.
-	if [[ $rc == 1 && $fault == fsync && $err == *"cannot sync the store directory"* ]]; then
-		echo "exit 1 with the change made: fsync of the directory failed"
-		return 0
-	fi
-	# cmd_enroll: the token is stored, then json_writer_new_file's calloc fails: exit 1
-	# without a message, and the seed and recovery codes are never shown.
-	if [[ $rc == 1 && ($kind == enroll || $kind == force) && $fault == calloc &&
-		-z $err ]]; then
-		echo "exit 1 without a message after the token was stored: no memory for the report"
-		return 0
-	fi
-	# report_done ignores a failed json_writer_new_file: recovery-codes and revoke exit 0
-	# with no report, and the new recovery codes are never shown.
-	if [[ $rc == 0 && ($kind == recovery || $kind == revoke) && $fault == calloc &&
-		! -s $scratch/out && -n $report_problems ]]; then
-		echo "exit 0 without a report: no memory for the report"
-		return 0
-	fi
-	return 1
-}
-
 # One worker of a scenario, in its own copy of the root: runs ENROLL_FAULT --root ROOT
 # ARGS... with fault N = FIRST, FIRST + workers, ... until a run has no fault, and
 # checks each.  What it saw goes to $scratch/results, one line per record; its
@@ -258,15 +227,14 @@ scenario_worker() { # scenario_worker FIRST KIND CODES ARGS...
 			rp=${sp#*|} sp=${sp%%|*}
 			if [[ -z $sp$rp ]]; then
 				ok
-			elif bug=$(known_bug "$kind" "$fault" "$rc" "$sp" "$rp"); then
-				echo "known $name: $bug" >>"$scratch/results"
 			else
 				fail "$name: exited 0, but: $sp $rp"
 			fi
 			restore
 			continue
 		fi
-		[[ -n $err ]] || echo "silent $name" >>"$scratch/results"
+		# A refusal says why.
+		[[ -n $err ]] && ok || fail "$name: exited 1 without a message"
 		snapshot "$scratch/after.tar"
 		if cmp -s "$work/before.tar" "$scratch/after.tar"; then
 			ok
@@ -279,9 +247,6 @@ scenario_worker() { # scenario_worker FIRST KIND CODES ARGS...
 			cmp -s "$work/before.tar" "$scratch/after.tar"; then
 			echo "dir_left" >>"$scratch/results"
 			ok
-		elif sp=$(check_store_done "$kind" "$codes") &&
-			bug=$(known_bug "$kind" "$fault" "$rc" "$sp" ""); then
-			echo "known $name: $bug" >>"$scratch/results"
 		else
 			fail "$name: exited 1 and changed the store (${err%%$'\n'*}):"
 			diff <(listing "$pristine") <(listing "$root/var") | sed 's/^/    /' >&2
@@ -330,8 +295,6 @@ run_scenario() {
 				fi
 				;;
 			clean) ((clean == 0 || rest < clean)) && clean=$rest ;;
-			known) known+=("$name: $rest") ;;
-			silent) silent+=("$name: $rest") ;;
 			dir_left) dirs_left=$((dirs_left + 1)) ;;
 			checks)
 				read -r n f <<<"$rest"
@@ -406,14 +369,6 @@ for f in malloc openat write fsync RAND_bytes; do
 done
 [[ -n ${fault_runs[renameat]:-}${fault_runs[renameat2]:-} ]] && ok ||
 	fail "no fault was injected into renameat or renameat2"
-if ((${#silent[@]} > 0)); then
-	echo "exited 1 without a message (${#silent[@]} runs):"
-	printf '  %s\n' "${silent[@]}"
-fi
-if ((${#known[@]} > 0)); then
-	echo "KNOWN BUGS met (${#known[@]} runs; see known_bug in $0):"
-	printf '  %s\n' "${known[@]}"
-fi
 
 echo "fault injection, mfacover-enroll: $checks checks passed, $fails failed"
 ((fails == 0))
