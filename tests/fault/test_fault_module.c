@@ -50,6 +50,7 @@
 #include "recovery.h"
 #include "state.h"
 #include "store_dir.h"
+#include "test_pam_conv.h"
 
 #define PAM_DEBUG_MODULE "/usr/lib/x86_64-linux-gnu/security/pam_debug.so"
 #define SEED "12345678901234567890"
@@ -287,29 +288,6 @@ restore(const char *bytes, size_t len)
 	assert_int_equal(rename(tmp, E.file), 0);
 }
 
-/* The answer to the module's prompt. */
-static int
-conv_answer(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
-		    msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
-			r[i].resp = strdup(data);
-			if (r[i].resp == NULL) {
-				free(r);
-				return PAM_BUF_ERR;
-			}
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 /* In a child: one pam_authenticate with fault N; returns the child's wait status. */
 static int
 run_child(const struct scenario *sc, const char *answer, long n)
@@ -323,7 +301,7 @@ run_child(const struct scenario *sc, const char *answer, long n)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct pam_conv conv = {conv_answer, (void *)answer};
+		struct pam_conv conv = {test_pam_conv_answer, &answer};
 		pam_handle_t *pamh = NULL;
 		char fdtext[16];
 		int fd, report, rc;

@@ -14,6 +14,8 @@
 
 #include <security/pam_appl.h>
 
+#include "test_pam_conv.h"
+
 static const struct {
 	int code;
 	const char *name;
@@ -29,31 +31,11 @@ static const struct {
 	{PAM_CRED_UNAVAIL, "PAM_CRED_UNAVAIL"},
 };
 
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
-		    msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
-			if ((r[i].resp = strdup(data)) == NULL) {
-				free(r);
-				return PAM_BUF_ERR;
-			}
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 int
 main(int argc, char **argv)
 {
-	struct pam_conv c = {conv, NULL};
+	struct pam_conv c = {test_pam_conv_answer, NULL};
+	const char *answer;
 	pam_handle_t *pamh = NULL;
 	size_t i;
 	int rc;
@@ -62,7 +44,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s SERVICE USER ANSWER\n", argv[0]);
 		return 64;
 	}
-	c.appdata_ptr = argv[3];
+	answer = argv[3];
+	c.appdata_ptr = &answer;
 	if ((rc = pam_start(argv[1], argv[2], &c, &pamh)) == PAM_SUCCESS) {
 		rc = pam_authenticate(pamh, 0);
 		pam_end(pamh, rc);

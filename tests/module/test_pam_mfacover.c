@@ -38,6 +38,7 @@
 #include "recovery.h"
 #include "store_dir.h"
 #include "test_files.h"
+#include "test_pam_conv.h"
 
 #define PAM_DEBUG_MODULE "/usr/lib/x86_64-linux-gnu/security/pam_debug.so"
 #define IGNORED PAM_CRED_UNAVAIL /* what PAM_IGNORE becomes through the stack */
@@ -913,38 +914,13 @@ count_entries(const char *dir)
 
 /* ---- concurrency and crashes ----------------------------------------------- */
 
-/*
- * Answers every hidden prompt with *(const char **)data.  Used where a
- * process forks after pam_start: pam_wrapper sets itself up once, in the
- * parent, and the children share the loaded stack.
- */
-static int
-answer_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	const char *answer = *(const char **)data;
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF &&
-		    (r[i].resp = strdup(answer)) == NULL) {
-			free(r);
-			return PAM_BUF_ERR;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 static void
 test_32_processes_one_code_exactly_one_success(void **state)
 {
 	struct mfa_state *st = new_state(MFA_OTP_HOTP, 0);
 	char code[MFA_OTP_CODE_SIZE];
 	const char *answer = code;
-	struct pam_conv conv = {answer_conv, &answer};
+	struct pam_conv conv = {test_pam_conv_answer, &answer};
 	pam_handle_t *pamh = NULL;
 	pid_t pids[32];
 	int i, status, successes = 0, refusals = 0;
@@ -1004,7 +980,7 @@ test_sigkill_during_updates_never_corrupts_or_replays(void **state)
 	struct mfa_state *st = new_state(MFA_OTP_HOTP, 0);
 	char code[MFA_OTP_CODE_SIZE];
 	const char *answer = code;
-	struct pam_conv conv = {answer_conv, &answer};
+	struct pam_conv conv = {test_pam_conv_answer, &answer};
 	pam_handle_t *pamh = NULL;
 	uint64_t last_next = 0;
 	int round, devnull;

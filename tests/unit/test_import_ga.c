@@ -25,6 +25,7 @@
 #include "otp.h"
 #include "state.h"
 #include "test_files.h"
+#include "test_pam_conv.h"
 
 /* 20 bytes "12345678901234567890" in base32. */
 #define SEED_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -392,23 +393,6 @@ struct ga_run {
 	char confdir[128];
 };
 
-static int
-ga_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
-		    msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
-			r[i].resp = strdup((const char *)data);
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 static void
 write_file(const char *path, const char *text, size_t len, mode_t mode)
 {
@@ -458,7 +442,7 @@ ga_teardown(struct ga_run *run)
 static int
 ga_authenticate(struct ga_run *run, const char *code)
 {
-	struct pam_conv conv = {ga_conv, (void *)(uintptr_t)code};
+	struct pam_conv conv = {test_pam_conv_answer, &code};
 	pam_handle_t *pamh = NULL;
 	int r;
 
