@@ -50,6 +50,7 @@
 #include "recovery.h"
 #include "state.h"
 #include "store_dir.h"
+#include "test_files.h"
 #include "test_pam_conv.h"
 
 #define PAM_DEBUG_MODULE "/usr/lib/x86_64-linux-gnu/security/pam_debug.so"
@@ -102,36 +103,6 @@ struct scenario {
 	enum expect expect;
 };
 
-static void
-write_text(const char *path, mode_t mode, const char *fmt, ...)
-{
-	va_list ap;
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
-	va_end(ap);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(chmod(path, mode), 0);
-}
-
-static char *
-read_whole(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = calloc(1, MFA_STATE_MAX_BYTES + 1);
-	size_t n;
-
-	assert_non_null(fp);
-	assert_non_null(buf);
-	n = fread(buf, 1, MFA_STATE_MAX_BYTES, fp);
-	assert_int_equal(ferror(fp), 0);
-	fclose(fp);
-	*lenp = n;
-	return buf;
-}
-
 static int
 setup_env(void **state)
 {
@@ -163,41 +134,42 @@ setup_env(void **state)
 	assert_int_equal(chown(E.home_store, HOME_UID, HOME_UID), 0);
 
 	snprintf(path, sizeof(path), "%s/other", E.services);
-	write_text(path, 0644, "auth required %s auth=perm_denied\n", PAM_DEBUG_MODULE);
+	test_write_file(path, 0644, "auth required %s auth=perm_denied\n", PAM_DEBUG_MODULE);
 	/*
 	 * The module's answer comes back as itself; PAM_IGNORE as
 	 * PAM_CRED_UNAVAIL.  nullok: a store fault must not look like "no token".
 	 * only=: a fault in the group lookup must not look like "not concerned".
 	 */
 	snprintf(path, sizeof(path), "%s/nullok", E.services);
-	write_text(
+	test_write_file(
 		path, 0644,
 		"auth [success=done ignore=ignore default=die] %s store=%s nullok lockout=3/600\n"
 		"auth requisite %s auth=cred_unavail\n",
 		E.module, E.store, PAM_DEBUG_MODULE);
 	snprintf(path, sizeof(path), "%s/only", E.services);
-	write_text(path, 0644,
-		   "auth [success=done ignore=ignore default=die] %s store=%s only=admins,wheel "
-		   "lockout=3/600\n"
-		   "auth requisite %s auth=cred_unavail\n",
-		   E.module, E.store, PAM_DEBUG_MODULE);
+	test_write_file(
+		path, 0644,
+		"auth [success=done ignore=ignore default=die] %s store=%s only=admins,wheel "
+		"lockout=3/600\n"
+		"auth requisite %s auth=cred_unavail\n",
+		E.module, E.store, PAM_DEBUG_MODULE);
 
 	/* store=home drops to bob before it reads his home. */
 	snprintf(path, sizeof(path), "%s/home", E.services);
-	write_text(
+	test_write_file(
 		path, 0644,
 		"auth [success=done ignore=ignore default=die] %s store=home nullok lockout=3/600\n"
 		"auth requisite %s auth=cred_unavail\n",
 		E.module, PAM_DEBUG_MODULE);
 
 	snprintf(path, sizeof(path), "%s/passwd", E.root);
-	write_text(path, 0644,
-		   "alice:x:2000:2000:Alice:/nonexistent:/bin/sh\n"
-		   "bob:x:2001:2001:Bob:%s/home/bob:/bin/sh\n",
-		   E.root);
+	test_write_file(path, 0644,
+			"alice:x:2000:2000:Alice:/nonexistent:/bin/sh\n"
+			"bob:x:2001:2001:Bob:%s/home/bob:/bin/sh\n",
+			E.root);
 	assert_int_equal(setenv("NSS_WRAPPER_PASSWD", path, 1), 0);
 	snprintf(path, sizeof(path), "%s/group", E.root);
-	write_text(path, 0644, "alice:x:2000:\nbob:x:2001:\nadmins:x:3000:alice\n");
+	test_write_file(path, 0644, "alice:x:2000:\nbob:x:2001:\nadmins:x:3000:alice\n");
 	assert_int_equal(setenv("NSS_WRAPPER_GROUP", path, 1), 0);
 	assert_int_equal(setenv("PAM_WRAPPER_SERVICE_DIR", E.services, 1), 0);
 	return 0;
@@ -332,7 +304,7 @@ static void
 print_child_log(void)
 {
 	size_t len;
-	char *text = read_whole(E.log, &len);
+	char *text = test_read_file(E.log, &len);
 
 	fprintf(stderr, "---- child's stderr ----\n%s\n------------------------\n", text);
 	free(text);
@@ -406,7 +378,7 @@ check_state(const struct scenario *sc, long n, const char *fault, int rc, const 
 	struct mfa_state *old = NULL, *now = NULL;
 	struct mfa_parse_err perr;
 	size_t len;
-	char *after = read_whole(E.file, &len);
+	char *after = test_read_file(E.file, &len);
 	bool same = len == before_len && memcmp(after, before, len) == 0;
 
 	if (mfa_state_parse(after, len, E.file, &now, &perr) != MFA_OK)

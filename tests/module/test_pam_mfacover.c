@@ -57,21 +57,6 @@ struct env {
 
 static struct env E;
 
-static void
-write_file(const char *path, mode_t mode, const char *fmt, ...)
-{
-	va_list ap;
-	FILE *fp;
-
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
-	va_end(ap);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(chmod(path, mode), 0);
-}
-
 /* A service whose first line is pam_mfacover with args, then `rest`. */
 static void
 service(const char *name, const char *args, const char *rest)
@@ -79,10 +64,10 @@ service(const char *name, const char *args, const char *rest)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", E.services, name);
-	write_file(path, 0644,
-		   "auth [success=done ignore=ignore default=die] %s store=%s %s\n"
-		   "auth requisite %s auth=cred_unavail\n%s",
-		   E.module, E.store, args, PAM_DEBUG_MODULE, rest != NULL ? rest : "");
+	test_write_file(path, 0644,
+			"auth [success=done ignore=ignore default=die] %s store=%s %s\n"
+			"auth requisite %s auth=cred_unavail\n%s",
+			E.module, E.store, args, PAM_DEBUG_MODULE, rest != NULL ? rest : "");
 }
 
 /* A service with the given full text (for item-passing stacks). */
@@ -92,7 +77,7 @@ service_text(const char *name, const char *text)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", E.services, name);
-	write_file(path, 0644, "%s", text);
+	test_write_file(path, 0644, "%s", text);
 }
 
 static int
@@ -188,19 +173,19 @@ setup_env(void **state)
 	assert_int_equal(mkdir(E.home, 0755), 0);
 	/* libpam reads "other" at every pam_start. */
 	snprintf(path, sizeof(path), "%s/other", E.services);
-	write_file(path, 0644, "auth required %s auth=perm_denied\n", PAM_DEBUG_MODULE);
+	test_write_file(path, 0644, "auth required %s auth=perm_denied\n", PAM_DEBUG_MODULE);
 
 	snprintf(path, sizeof(path), "%s/passwd", E.root);
-	write_file(path, 0644,
-		   "alice:x:2000:2000:Alice:/nonexistent:/bin/sh\n"
-		   "bob:x:2001:2001:Bob:%s/bob:/bin/sh\n"
-		   "carol:x:2002:2002:Carol:/nonexistent:/bin/sh\n",
-		   E.home);
+	test_write_file(path, 0644,
+			"alice:x:2000:2000:Alice:/nonexistent:/bin/sh\n"
+			"bob:x:2001:2001:Bob:%s/bob:/bin/sh\n"
+			"carol:x:2002:2002:Carol:/nonexistent:/bin/sh\n",
+			E.home);
 	assert_int_equal(setenv("NSS_WRAPPER_PASSWD", path, 1), 0);
 	snprintf(path, sizeof(path), "%s/group", E.root);
-	write_file(path, 0644,
-		   "alice:x:2000:\nbob:x:2001:\ncarol:x:2002:\n"
-		   "admins:x:3000:alice,carol\nvendors:x:3001:bob\n");
+	test_write_file(path, 0644,
+			"alice:x:2000:\nbob:x:2001:\ncarol:x:2002:\n"
+			"admins:x:3000:alice,carol\nvendors:x:3001:bob\n");
 	assert_int_equal(setenv("NSS_WRAPPER_GROUP", path, 1), 0);
 	assert_int_equal(setenv("PAM_WRAPPER_SERVICE_DIR", E.services, 1), 0);
 	define_services();
@@ -801,16 +786,16 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 	free(after);
 	assert_int_equal(unlink(path), 0);
 
-	write_file(path, 0600, "version=1\ntype=hotp\n");
+	test_write_file(path, 0600, "version=1\ntype=hotp\n");
 	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 	expect_log("missing");
 	after = test_read_file(path, &alen);
 	assert_int_equal(alen, strlen("version=1\ntype=hotp\n"));
 	free(after);
 
-	write_file(path, 0600,
-		   "\x7f"
-		   "ELF garbage \x01\x02\n");
+	test_write_file(path, 0600,
+			"\x7f"
+			"ELF garbage \x01\x02\n");
 	assert_int_equal(auth("mfa", "alice", answers), PAM_AUTH_ERR);
 	expect_log("reason=state_unusable");
 	after = test_read_file(path, &alen);

@@ -1,5 +1,5 @@
 /*
- * test_files.c - reading fixture and result files in the cmocka tests.
+ * test_files.c - see test_files.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -46,4 +47,19 @@ test_read_data(const char *subdir, const char *name, size_t *lenp)
 	n = snprintf(path, sizeof(path), "%s/%s/%s", dir, subdir, name);
 	assert_true(n > 0 && (size_t)n < sizeof(path));
 	return test_read_file(path, lenp);
+}
+
+void
+test_write_file(const char *path, mode_t mode, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL)
+		fail_msg("cannot create %s", path);
+	va_start(ap, fmt);
+	assert_true(vfprintf(fp, fmt, ap) >= 0);
+	va_end(ap);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, mode), 0);
 }
