@@ -58,7 +58,10 @@ int root_fs_list_dir(int rootfd, const char *path, char ***namesp, size_t *np,
  * With create, missing directories are made (0755; the last one leaf_mode)
  * below the part that exists, so nothing is made outside the root.  The
  * result has no link left below the root; free it.  A component that is
- * not a directory is MFA_ERR_UNSAFE_FILE.
+ * not a directory is MFA_ERR_UNSAFE_FILE; a link whose target is missing is
+ * MFA_ERR_NOT_FOUND (its target is never made).  The path is checked, then
+ * used: someone writing inside the root at the same moment could swap a
+ * checked directory for a link.  Roots are images an admin controls.
  */
 int root_fs_host_dir(const char *root, const char *path, bool create, mode_t leaf_mode,
 		     char **hostp, struct mfa_parse_err *perr);
