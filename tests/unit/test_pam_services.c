@@ -496,6 +496,14 @@ test_root_fs_host_dir(void **state)
 	free(host);
 	assert_int_equal(lstat(outside, &st), -1);
 
+	/* A dangling link is not followed into making its target. */
+	link_to(root, "var/dangling", "/nowhere");
+	assert_int_equal(root_fs_host_dir(root, "/var/dangling/x", true, 0700, &host, &perr),
+			 MFA_ERR_NOT_FOUND);
+	assert_null(host);
+	snprintf(want, sizeof(want), "%s/nowhere", root);
+	assert_int_equal(lstat(want, &st), -1);
+
 	assert_int_equal(root_fs_host_dir(root, "/etc/file/x", true, 0700, &host, &perr),
 			 MFA_ERR_UNSAFE_FILE);
 	assert_null(host);
