@@ -174,6 +174,10 @@ static const struct {
 } risky_options[] = {
 	{AUDIT_MFA_MFACOVER, "nullok", "pam.nullok",
 	 "users without a token pass without a second factor"},
+	{AUDIT_MFA_MFACOVER, "store=home", "pam.home_store",
+	 "the token is a file the user owns: whatever writes to the home as the user (a file "
+	 "share reached with the password alone, say) can reset the lockout, allow a used code "
+	 "again, plant a seed, or remove the token, which with nullok turns the factor off"},
 	{AUDIT_MFA_GOOGLE_AUTHENTICATOR, "nullok", "pam.nullok",
 	 "users without a secret file pass without a second factor"},
 	{AUDIT_MFA_GOOGLE_AUTHENTICATOR, "grace_period=", "pam.grace_period",

@@ -338,12 +338,6 @@ audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out
 				"only=: the user is in none of its groups, the module ignores them";
 		else if (!enrolled && arg_flag(l, "nullok"))
 			exempt = "nullok: the user has no token, the module lets them through";
-		else if (arg_flag(l, "nullok") && (v = arg_value(l, "store")) != NULL &&
-			 strcmp(v, "home") == 0)
-			/* The token is a file the user owns: removing it turns the factor off. */
-			exempt = "store=home with nullok: the token is a file the user owns; "
-				 "removing it (as the user, or through a file share reached with "
-				 "the password alone) turns the factor off";
 		break;
 	case AUDIT_MFA_GOOGLE_AUTHENTICATOR:
 		if (arg_value(l, "grace_period") != NULL)

@@ -128,6 +128,19 @@ mkdir "$tmp/dir.json"
 run --root "$deb" --output "$tmp/dir.json"
 expect_rc 2 "--output directory"
 
+# --- store=home: a finding with its file and line, beside nullok's ---------------
+run --root "$(dirname "$0")/roots/pam-home-store/root" --format json
+expect_rc 1 "store=home"
+python3 - "$out" <<'EOF' || fail "store=home finding"
+import json, sys
+r = json.loads(sys.argv[1])
+f = {x["id"]: x for x in r["findings"]}
+assert "pam.home_store" in f, list(f)
+h = f["pam.home_store"]
+assert (h["file"], h["line"]) == ("/etc/pam.d/login", 2), h
+assert "the user owns" in h["message"] and "nullok turns the factor off" in h["message"], h
+EOF
+
 # --- RHEL 9 with pam_u2f nouserok: named as the gap -------------------------
 run --root "$data/pam/rhel9-sssd-u2f-2fa"
 expect_rc 1 "rhel9 u2f"
