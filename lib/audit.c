@@ -174,10 +174,6 @@ static const struct {
 } risky_options[] = {
 	{AUDIT_MFA_MFACOVER, "nullok", "pam.nullok",
 	 "users without a token pass without a second factor"},
-	{AUDIT_MFA_MFACOVER, "store=home", "pam.home_store",
-	 "the token is a file the user owns: whatever writes to the home as the user (a file "
-	 "share reached with the password alone, say) can reset the lockout, allow a used code "
-	 "again, plant a seed, or remove the token, which with nullok turns the factor off"},
 	{AUDIT_MFA_GOOGLE_AUTHENTICATOR, "nullok", "pam.nullok",
 	 "users without a secret file pass without a second factor"},
 	{AUDIT_MFA_GOOGLE_AUTHENTICATOR, "grace_period=", "pam.grace_period",
@@ -190,6 +186,29 @@ static const struct {
 	{AUDIT_MFA_DUO, "failmode=safe", "pam.duo_failmode_safe",
 	 "everyone passes when Duo cannot be reached"},
 };
+
+/*
+ * A second factor kept in a file the user owns: whatever writes to the home
+ * as the user can change it or take it away.  Medium: it takes a second way
+ * in (a file share reached with the password alone, say), which the audit
+ * cannot see.
+ */
+static int
+home_file_finding(struct audit_ctx *ctx, const char *file, const struct pam_conf_line *l,
+		  enum audit_mfa_kind kind, const char *module)
+{
+	const char *pass, *where = audit_mfa_home_file(l, kind, &pass);
+
+	if (where == NULL)
+		return MFA_OK;
+	return audit_add_finding(ctx->report, "pam.home_store", "medium", file, l->line,
+				 "%s keeps the factor in %s, a file the user owns: whatever "
+				 "writes to the home as the user (a file share reached with the "
+				 "password alone, say) can change or remove it%s%s%s",
+				 module, where, pass != NULL ? ", which with " : "",
+				 pass != NULL ? pass : "",
+				 pass != NULL ? " turns the factor off" : "");
+}
 
 /* Each line that uses such an option is a finding of its own, named by file and line. */
 static int
@@ -233,6 +252,9 @@ option_findings(struct audit_ctx *ctx)
 						return r;
 				}
 			}
+			if ((r = home_file_finding(ctx, host->files[f].path, l, kind, base)) !=
+			    MFA_OK)
+				return r;
 			if (l->control == PAM_CONTROL_SUFFICIENT &&
 			    (r = audit_add_finding(
 				     ctx->report, "pam.sufficient_factor", "medium",

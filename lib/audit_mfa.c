@@ -193,6 +193,47 @@ note_enrolled(struct audit_oracle *o, const char *module, const char *where)
 		o->err = MFA_ERR_NOMEM;
 }
 
+/* A path option's value that names a place in the user's home. */
+static bool
+in_home(const char *v)
+{
+	return v[0] == '~' || strncmp(v, "${HOME}", 7) == 0 || strstr(v, "%h") != NULL;
+}
+
+const char *
+audit_mfa_home_file(const struct pam_conf_line *l, enum audit_mfa_kind kind, const char **passp)
+{
+	const char *v;
+
+	*passp = NULL;
+	switch (kind) {
+	case AUDIT_MFA_MFACOVER:
+		*passp = arg_flag(l, "nullok") ? "nullok" : NULL;
+		v = arg_value(l, "store");
+		return v != NULL && strcmp(v, "home") == 0 ? "~/" MFA_STORE_HOME_SUBDIR
+							     "/" MFA_STORE_HOME_FILE
+							   : NULL;
+	case AUDIT_MFA_GOOGLE_AUTHENTICATOR:
+		*passp = arg_flag(l, "nullok") ? "nullok" : NULL;
+		v = arg_value(l, "secret");
+		return v == NULL ? "~/.google_authenticator" : in_home(v) ? v : NULL;
+	case AUDIT_MFA_U2F:
+		*passp = arg_flag(l, "nouserok") ? "nouserok" : NULL;
+		v = arg_value(l, "authfile");
+		return v == NULL ? "~/.config/Yubico/u2f_keys" : in_home(v) ? v : NULL;
+	case AUDIT_MFA_YUBICO:
+		*passp = arg_flag(l, "nullok") ? "nullok" : NULL;
+		return arg_value(l, "authfile") == NULL ? "~/.yubico/authorized_yubikeys" : NULL;
+	case AUDIT_MFA_OATH:
+	case AUDIT_MFA_DUO:
+	case AUDIT_MFA_EXTRA:
+	case AUDIT_MFA_NONE:
+		break;
+	}
+	*passp = NULL;
+	return NULL;
+}
+
 /* Is the user enrolled for this line's module?  *wherep: the evidence. */
 static bool
 enrolled_for(struct audit_oracle *o, enum audit_mfa_kind kind, const struct pam_conf_line *l,

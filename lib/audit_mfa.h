@@ -52,6 +52,16 @@ struct audit_oracle {
 	int err; /* sticky: an allocation failed */
 };
 
+/*
+ * Where a second-factor line keeps each user's factor when that is a file in
+ * the user's home ("~/.google_authenticator"), or NULL (a central file, a
+ * server, or a module that keeps nothing).  The line's option that lets a
+ * user without the file through ("nullok", "nouserok") goes to *passp, or
+ * NULL.
+ */
+const char *audit_mfa_home_file(const struct pam_conf_line *l, enum audit_mfa_kind kind,
+				const char **passp);
+
 /* The pam_flow oracle: second factors per the rules above, others by default. */
 size_t audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out);
 

@@ -129,6 +129,7 @@ run --root "$deb" --output "$tmp/dir.json"
 expect_rc 2 "--output directory"
 
 # --- store=home: a finding with its file and line, beside nullok's ---------------
+# (and pam_u2f's default authfile and google-authenticator's default secret, below)
 run --root "$(dirname "$0")/roots/pam-home-store/root" --format json
 expect_rc 1 "store=home"
 python3 - "$out" <<'EOF' || fail "store=home finding"
@@ -137,8 +138,24 @@ r = json.loads(sys.argv[1])
 f = {x["id"]: x for x in r["findings"]}
 assert "pam.home_store" in f, list(f)
 h = f["pam.home_store"]
-assert (h["file"], h["line"]) == ("/etc/pam.d/login", 2), h
+assert (h["file"], h["line"], h["severity"]) == ("/etc/pam.d/login", 2, "medium"), h
 assert "the user owns" in h["message"] and "nullok turns the factor off" in h["message"], h
+EOF
+
+# Factor files kept centrally are no such finding; ~ and %h in a path are the home.
+mkdir -p "$tmp/central/etc/pam.d"
+printf 'auth required pam_deny.so\n' >"$tmp/central/etc/pam.d/other"
+printf '%s\n' 'auth required pam_unix.so' \
+	'auth required pam_google_authenticator.so secret=/var/lib/ga/${USER} user=root' \
+	'auth required pam_u2f.so authfile=/etc/u2f_mappings' \
+	'auth required pam_mfacover.so' \
+	'auth required pam_u2f.so authfile=%h/.u2f expand' >"$tmp/central/etc/pam.d/login"
+run --root "$tmp/central" --format json
+python3 - "$out" <<'EOF' || fail "central factor files"
+import json, sys
+r = json.loads(sys.argv[1])
+lines = sorted(x["line"] for x in r["findings"] if x["id"] == "pam.home_store")
+assert lines == [5], lines
 EOF
 
 # --- RHEL 9 with pam_u2f nouserok: named as the gap -------------------------
@@ -156,6 +173,8 @@ r = json.load(open(sys.argv[1]))
 f = {(x["id"], x["file"], x["line"]) for x in r["findings"]}
 assert ("pam.grace_period", "/etc/pam.d/sshd", 4) in f, f
 assert ("pam.nullok", "/etc/pam.d/sshd", 4) in f, f
+# The secret file is in the user's home.
+assert ("pam.home_store", "/etc/pam.d/sshd", 4) in f, f
 EOF
 
 # --- --mfa-module adds a module --------------------------------------------
