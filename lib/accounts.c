@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mfa_mem.h"
 #include "num.h"
 #include "root_fs.h"
 
@@ -41,27 +42,6 @@ dup_n(const char *p, size_t len)
 	memcpy(s, p, len);
 	s[len] = '\0';
 	return s;
-}
-
-static int
-grow(void **arrp, size_t *capp, size_t need, size_t elem)
-{
-	size_t cap = *capp;
-	void *n;
-
-	if (need <= cap)
-		return MFA_OK;
-	cap = cap == 0 ? 16 : cap;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2 / elem)
-			return MFA_ERR_NOMEM;
-		cap *= 2;
-	}
-	if ((n = realloc(*arrp, cap * elem)) == NULL)
-		return MFA_ERR_NOMEM;
-	*arrp = n;
-	*capp = cap;
-	return MFA_OK;
 }
 
 /* Split line at ':' into exactly n fields; false otherwise. */
@@ -100,7 +80,7 @@ add_note(struct builder *b, const char *file, unsigned line, const char *fmt, ..
 	char text[512];
 	va_list ap;
 
-	if (grow((void **)&b->a->notes, &b->ncap, b->a->nnotes + 1, sizeof(*n)) != MFA_OK)
+	if (mfa_grow_array((void **)&b->a->notes, &b->ncap, b->a->nnotes + 1, sizeof(*n)) != MFA_OK)
 		return MFA_ERR_NOMEM;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -172,7 +152,7 @@ passwd_line(struct builder *b, const char *file, unsigned lineno, const char *li
 			break;
 		}
 	}
-	if (grow((void **)&b->a->users, &b->ucap, b->a->nusers + 1, sizeof(*u)) != MFA_OK)
+	if (mfa_grow_array((void **)&b->a->users, &b->ucap, b->a->nusers + 1, sizeof(*u)) != MFA_OK)
 		return MFA_ERR_NOMEM;
 	u = &b->a->users[b->a->nusers];
 	memset(u, 0, sizeof(*u));
@@ -235,7 +215,8 @@ group_line(struct builder *b, const char *file, unsigned lineno, const char *lin
 			break;
 		}
 	}
-	if (grow((void **)&b->a->groups, &b->gcap, b->a->ngroups + 1, sizeof(*g)) != MFA_OK)
+	if (mfa_grow_array((void **)&b->a->groups, &b->gcap, b->a->ngroups + 1, sizeof(*g)) !=
+	    MFA_OK)
 		return MFA_ERR_NOMEM;
 	g = &b->a->groups[b->a->ngroups];
 	memset(g, 0, sizeof(*g));
@@ -250,8 +231,8 @@ group_line(struct builder *b, const char *file, unsigned lineno, const char *lin
 		if (k < f[3].len && f[3].p[k] != ',')
 			continue;
 		if (k > start) {
-			if (grow((void **)&g->members, &cap, g->nmembers + 1, sizeof(char *)) !=
-				    MFA_OK ||
+			if (mfa_grow_array((void **)&g->members, &cap, g->nmembers + 1,
+					   sizeof(char *)) != MFA_OK ||
 			    (m = dup_n(f[3].p + start, k - start)) == NULL)
 				return MFA_ERR_NOMEM;
 			g->members[g->nmembers++] = m;

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
+#include "mfa_mem.h"
 #include "root_fs.h"
 #include "sshd_config.h"
 
@@ -119,27 +120,6 @@ kind_is_sk(enum key_kind k)
 }
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static int
-grow(void **arrp, size_t *capp, size_t need, size_t elem)
-{
-	size_t cap = *capp;
-	void *n;
-
-	if (need <= cap)
-		return MFA_OK;
-	cap = cap == 0 ? 8 : cap;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2 / elem)
-			return MFA_ERR_NOMEM;
-		cap *= 2;
-	}
-	if ((n = realloc(*arrp, cap * elem)) == NULL)
-		return MFA_ERR_NOMEM;
-	*arrp = n;
-	*capp = cap;
-	return MFA_OK;
-}
 
 static bool
 is_blank(char c)
@@ -967,7 +947,7 @@ add_file(struct authorized_keys *k, const char *name, size_t *capp, const char *
 	char *dup;
 	int r;
 
-	if ((r = grow((void **)&k->files, capp, k->nfiles + 1, sizeof(*k->files))) != 0)
+	if ((r = mfa_grow_array((void **)&k->files, capp, k->nfiles + 1, sizeof(*k->files))) != 0)
 		return r;
 	if ((dup = strdup(name)) == NULL)
 		return MFA_ERR_NOMEM;
@@ -989,8 +969,8 @@ add_problem(struct authorized_keys *k, struct caps *caps, const char *file, unsi
 
 	if (k->nkeys + k->nproblems >= AUTHORIZED_KEYS_MAX_ENTRIES)
 		return MFA_ERR_TOO_LARGE;
-	if ((r = grow((void **)&k->problems, &caps->problems, k->nproblems + 1,
-		      sizeof(*k->problems))) != 0)
+	if ((r = mfa_grow_array((void **)&k->problems, &caps->problems, k->nproblems + 1,
+				sizeof(*k->problems))) != 0)
 		return r;
 	p = &k->problems[k->nproblems++];
 	p->file = file;
@@ -1083,7 +1063,8 @@ parse_line(struct authorized_keys *k, struct caps *caps, const char *file, unsig
 		r = MFA_ERR_NOMEM;
 		goto out;
 	}
-	if ((r = grow((void **)&k->keys, &caps->keys, k->nkeys + 1, sizeof(*k->keys))) != 0)
+	if ((r = mfa_grow_array((void **)&k->keys, &caps->keys, k->nkeys + 1, sizeof(*k->keys))) !=
+	    0)
 		goto out;
 	key = &k->keys[k->nkeys++];
 	memset(key, 0, sizeof(*key));
@@ -1250,14 +1231,14 @@ expand_template(const char *tmpl, const char *user, const char *home, uid_t uid,
 			s++;
 		}
 		add = strlen(v);
-		if ((r = grow((void **)&out, &cap, n + add + 1, 1)) != 0) {
+		if ((r = mfa_grow_array((void **)&out, &cap, n + add + 1, 1)) != 0) {
 			free(out);
 			return r;
 		}
 		memcpy(out + n, v, add);
 		n += add;
 	}
-	if ((r = grow((void **)&out, &cap, n + 1, 1)) != 0) {
+	if ((r = mfa_grow_array((void **)&out, &cap, n + 1, 1)) != 0) {
 		free(out);
 		return r;
 	}

@@ -1,12 +1,16 @@
 /*
- * mfa_mem.c - wiping and constant-time comparison of secrets.
+ * mfa_mem.c - wiping and constant-time comparison of secrets, and growing
+ * arrays.
  */
 #include "mfa_mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+
+#include "mfa_err.h"
 
 void
 mfa_wipe(void *p, size_t len)
@@ -52,4 +56,27 @@ mfa_consttime_streq(const char *a, const char *b)
 	if (alen != blen)
 		return false;
 	return mfa_consttime_eq(a, b, alen);
+}
+
+int
+mfa_grow_array(void **arrp, size_t *capp, size_t need, size_t elem)
+{
+	size_t cap = *capp;
+	void *n;
+
+	if (need <= cap)
+		return MFA_OK;
+	if (elem == 0)
+		return MFA_ERR_INVALID_ARG;
+	cap = cap == 0 ? 8 : cap;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2 / elem)
+			return MFA_ERR_NOMEM;
+		cap *= 2;
+	}
+	if ((n = realloc(*arrp, cap * elem)) == NULL)
+		return MFA_ERR_NOMEM;
+	*arrp = n;
+	*capp = cap;
+	return MFA_OK;
 }

@@ -1,5 +1,5 @@
 /*
- * mfa_mem.h - handling of memory that held secrets.
+ * mfa_mem.h - handling of memory that held secrets, and growing arrays.
  *
  * Seeds, codes and replies are wiped before their memory is released, and
  * compared in time that does not depend on where they first differ.
@@ -27,5 +27,12 @@ bool mfa_consttime_eq(const void *a, const void *b, size_t len);
  * are public: the number of digits) but not on the contents.
  */
 bool mfa_consttime_streq(const char *a, const char *b);
+
+/*
+ * Make room for `need` elements of `elem` bytes in *arrp, which holds *capp:
+ * the capacity doubles (from 8).  MFA_OK, or MFA_ERR_NOMEM with *arrp
+ * unchanged.  realloc: not for arrays that hold secrets themselves.
+ */
+int mfa_grow_array(void **arrp, size_t *capp, size_t need, size_t elem);
 
 #endif /* MFA_MEM_H */

@@ -28,27 +28,6 @@ static const char *const non_auth_plugins[] = {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int
-grow(void **arrp, size_t *capp, size_t need, size_t elem)
-{
-	size_t cap = *capp;
-	void *n;
-
-	if (need <= cap)
-		return MFA_OK;
-	cap = cap == 0 ? 8 : cap;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2 / elem)
-			return MFA_ERR_NOMEM;
-		cap *= 2;
-	}
-	if ((n = realloc(*arrp, cap * elem)) == NULL)
-		return MFA_ERR_NOMEM;
-	*arrp = n;
-	*capp = cap;
-	return MFA_OK;
-}
-
 static bool
 is_space(char c)
 {
@@ -134,7 +113,7 @@ words_push(struct words *w, const char *p, size_t len)
 {
 	char *s;
 
-	if (grow((void **)&w->v, &w->cap, w->n + 2, sizeof(char *)) != MFA_OK ||
+	if (mfa_grow_array((void **)&w->v, &w->cap, w->n + 2, sizeof(char *)) != MFA_OK ||
 	    (s = malloc(len + 1)) == NULL)
 		return MFA_ERR_NOMEM;
 	memcpy(s, p, len);
@@ -291,7 +270,7 @@ add_msg(struct openvpn_msg **arrp, size_t *np, size_t *capp, const char *file, u
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (grow((void **)arrp, capp, *np + 1, sizeof(**arrp)) != MFA_OK ||
+	if (mfa_grow_array((void **)arrp, capp, *np + 1, sizeof(**arrp)) != MFA_OK ||
 	    (t = strdup(text)) == NULL)
 		return MFA_ERR_NOMEM;
 	(*arrp)[*np].file = file;
@@ -315,8 +294,8 @@ add_directive(struct loader *L, const char *file, unsigned line, unsigned depth,
 
 	if (L->cfg->ndirectives >= OPENVPN_MAX_DIRECTIVES)
 		return MFA_ERR_TOO_LARGE;
-	if (grow((void **)&L->cfg->directives, &L->dcap, L->cfg->ndirectives + 1, sizeof(*d)) !=
-	    MFA_OK)
+	if (mfa_grow_array((void **)&L->cfg->directives, &L->dcap, L->cfg->ndirectives + 1,
+			   sizeof(*d)) != MFA_OK)
 		return MFA_ERR_NOMEM;
 	d = &L->cfg->directives[L->cfg->ndirectives++];
 	d->file = file;
@@ -508,8 +487,10 @@ read_config(struct loader *L, const char *name, unsigned depth, const char *from
 			    path, mfa_strerror(r));
 		goto out;
 	}
-	if (grow((void **)&L->cfg->files, &L->fcap, L->cfg->nfiles + 1, sizeof(char *)) != MFA_OK ||
-	    grow((void **)&L->resolved, &L->rcap, L->nresolved + 1, sizeof(char *)) != MFA_OK) {
+	if (mfa_grow_array((void **)&L->cfg->files, &L->fcap, L->cfg->nfiles + 1, sizeof(char *)) !=
+		    MFA_OK ||
+	    mfa_grow_array((void **)&L->resolved, &L->rcap, L->nresolved + 1, sizeof(char *)) !=
+		    MFA_OK) {
 		r = MFA_ERR_NOMEM;
 		goto out;
 	}
@@ -539,7 +520,8 @@ add_auth(struct loader *L, enum openvpn_auth_kind kind, size_t di, char ***argvp
 {
 	struct openvpn_auth *a;
 
-	if (grow((void **)&L->cfg->auths, &L->acap, L->cfg->nauths + 1, sizeof(*a)) != MFA_OK)
+	if (mfa_grow_array((void **)&L->cfg->auths, &L->acap, L->cfg->nauths + 1, sizeof(*a)) !=
+	    MFA_OK)
 		return MFA_ERR_NOMEM;
 	a = &L->cfg->auths[L->cfg->nauths];
 	memset(a, 0, sizeof(*a));
@@ -1007,7 +989,7 @@ add_string(char ***arrp, size_t *np, size_t *capp, const char *fmt, ...)
 	va_end(ap);
 	if (len < 0)
 		return MFA_ERR_INTERNAL;
-	if (grow((void **)arrp, capp, *np + 1, sizeof(char *)) != MFA_OK ||
+	if (mfa_grow_array((void **)arrp, capp, *np + 1, sizeof(char *)) != MFA_OK ||
 	    (s = malloc((size_t)len + 1)) == NULL)
 		return MFA_ERR_NOMEM;
 	va_start(ap, fmt);
