@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit_internal.h"
@@ -97,20 +98,25 @@ load_subjects(struct audit_ctx *ctx)
 	return MFA_OK;
 }
 
-static void
+/* false when the root has no usable /etc/hostname ("localhost" is assumed). */
+static bool
 read_hostname(struct audit_ctx *ctx)
 {
 	char *buf = NULL;
 	size_t len = 0;
+	bool found = false;
 
 	snprintf(ctx->hostname, sizeof(ctx->hostname), "localhost");
 	if (root_fs_read_file(ctx->rootfd, "/etc/hostname", 4096, &buf, &len, NULL, NULL) ==
 	    MFA_OK) {
 		buf[strcspn(buf, " \t\r\n")] = '\0';
-		if (buf[0] != '\0')
+		if (buf[0] != '\0') {
 			snprintf(ctx->hostname, sizeof(ctx->hostname), "%s", buf);
+			found = true;
+		}
 	}
 	free(buf);
+	return found;
 }
 
 /* One finding per distinct gap (kind, service, reason), naming the accounts. */
@@ -268,12 +274,45 @@ option_findings(struct audit_ctx *ctx)
 	return MFA_OK;
 }
 
+/* Now, in UTC, ISO 8601 with seconds: "2025-06-01T12:00:00Z". */
+static char *
+utc_now(void)
+{
+	char buf[32];
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return NULL;
+	return strdup(buf);
+}
+
+/* The journal's files, in order, become the report's. */
+static int
+take_files(struct audit_report *rep, struct file_journal *j, struct mfa_parse_err *perr)
+{
+	int r;
+
+	if ((r = file_journal_finish(j)) != MFA_OK) {
+		mfa_parse_err_init(perr, rep->root);
+		mfa_parse_err_set(perr, 0, 0, "cannot record the files read: %s", mfa_strerror(r));
+		return r;
+	}
+	rep->files = j->entries;
+	rep->nfiles = j->n;
+	j->entries = NULL;
+	j->n = j->cap = 0;
+	return MFA_OK;
+}
+
 int
 audit_run(const struct audit_options *opt, struct audit_report **reportp,
 	  struct mfa_parse_err *perr)
 {
 	struct audit_ctx ctx;
 	struct audit_report *rep = NULL;
+	struct file_journal journal, *prev_journal;
 	const char *root;
 	size_t i;
 	int r;
@@ -286,14 +325,21 @@ audit_run(const struct audit_options *opt, struct audit_report **reportp,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opt = opt;
 	ctx.rootfd = -1;
-	if ((rep = calloc(1, sizeof(*rep))) == NULL || (rep->root = strdup(root)) == NULL) {
+	/* Every file read from here on is listed with its hash (root_fs.h). */
+	file_journal_init(&journal);
+	prev_journal = root_fs_set_journal(&journal);
+	if ((rep = calloc(1, sizeof(*rep))) == NULL || (rep->root = strdup(root)) == NULL ||
+	    (rep->date = utc_now()) == NULL) {
 		r = MFA_ERR_NOMEM;
 		goto out;
 	}
 	ctx.report = rep;
 	if ((r = root_fs_open_root(root, &ctx.rootfd, perr)) != MFA_OK)
 		goto out;
-	read_hostname(&ctx);
+	if (read_hostname(&ctx) && (rep->host = strdup(ctx.hostname)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
 
 	r = accounts_load(ctx.rootfd, &ctx.accounts, perr);
 	if (r == MFA_ERR_NOT_FOUND) {
@@ -338,11 +384,14 @@ audit_run(const struct audit_options *opt, struct audit_report **reportp,
 		if (rep->paths[i].admin_path && !rep->paths[i].covered)
 			rep->covered = false;
 	}
-	if ((r = derive_findings(rep)) != MFA_OK || (r = option_findings(&ctx)) != MFA_OK)
+	if ((r = derive_findings(rep)) != MFA_OK || (r = option_findings(&ctx)) != MFA_OK ||
+	    (r = take_files(rep, &journal, perr)) != MFA_OK)
 		goto out;
 	*reportp = rep;
 	rep = NULL;
 out:
+	root_fs_set_journal(prev_journal);
+	file_journal_clear(&journal);
 	subjects_free(&ctx);
 	free(ctx.service_done);
 	pam_host_free(&ctx.pam);

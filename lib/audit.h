@@ -4,8 +4,8 @@
  * required, with the reason and the lines that prove it.
  *
  * audit_run() reads a host as files under a root (never changing anything)
- * and builds a struct audit_report; audit_report_text.c and
- * audit_report_json.c print it.  The verdict is "covered" only when every
+ * and builds a struct audit_report; audit_output.c (text, JSON) and
+ * audit_html.c print it.  The verdict is "covered" only when every
  * admin path is; anything the audit cannot read or parse is an error
  * (mfacover-audit exits 2), never a silent "covered".
  */
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "file_journal.h"
 #include "mfa_err.h"
 
 /* Exit status of mfacover-audit. */
@@ -83,6 +84,8 @@ struct audit_finding {
 
 struct audit_report {
 	char *root;
+	char *host; /* the root's /etc/hostname; NULL without one */
+	char *date; /* when the audit ran: UTC, ISO 8601 ("2025-06-01T12:00:00Z") */
 	bool covered;
 	struct audit_account *accounts;
 	size_t naccounts;
@@ -92,6 +95,9 @@ struct audit_report {
 	size_t nfindings;
 	char **notes; /* what was not audited and why */
 	size_t nnotes;
+	/* Every file the audit read, sorted by path, with its SHA-256 (file_journal.h). */
+	struct file_journal_entry *files;
+	size_t nfiles;
 };
 
 /*

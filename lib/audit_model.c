@@ -245,7 +245,12 @@ audit_report_free(struct audit_report **reportp)
 	}
 	free(r->findings);
 	strlist_free(r->notes, r->nnotes);
+	for (i = 0; i < r->nfiles; i++)
+		free(r->files[i].path);
+	free(r->files);
 	free(r->root);
+	free(r->host);
+	free(r->date);
 	free(r);
 	*reportp = NULL;
 }

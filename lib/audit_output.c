@@ -11,8 +11,8 @@
 
 /* ---- text ------------------------------------------------------------------- */
 
-static void
-path_label(const struct audit_path *p, char *buf, size_t size)
+void
+audit_path_label(const struct audit_path *p, char *buf, size_t size)
 {
 	if (p->kind == AUDIT_PATH_SSH && strcmp(p->service, "sshd") == 0)
 		snprintf(buf, size, "ssh");
@@ -39,12 +39,11 @@ print_evidence(FILE *fp, const struct audit_path *p)
 	}
 }
 
-/* The verdict of account `acct` on path label `label`: "ok", "GAP", "-". */
-static const char *
-cell(const struct audit_report *r, const char *label, const char *acct)
+enum audit_cell
+audit_matrix_cell(const struct audit_report *r, const char *label, const char *acct, size_t *gapp)
 {
-	const char *v = "-";
-	char l[256];
+	enum audit_cell v = AUDIT_CELL_NA;
+	char l[AUDIT_LABEL_MAX];
 	size_t i;
 
 	for (i = 0; i < r->npaths; i++) {
@@ -52,54 +51,106 @@ cell(const struct audit_report *r, const char *label, const char *acct)
 
 		if (!p->admin_path)
 			continue;
-		path_label(p, l, sizeof(l));
+		audit_path_label(p, l, sizeof(l));
 		if (strcmp(l, label) != 0 ||
 		    (strcmp(p->account, acct) != 0 && strcmp(p->account, "*") != 0))
 			continue;
-		if (!p->covered)
-			return "GAP";
-		v = "ok";
+		if (!p->covered) {
+			if (gapp != NULL)
+				*gapp = i;
+			return AUDIT_CELL_GAP;
+		}
+		v = AUDIT_CELL_COVERED;
 	}
 	return v;
+}
+
+void
+audit_matrix_clear(struct audit_matrix *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nlabels; i++)
+		free(m->labels[i]);
+	free(m->labels);
+	free(m->admins);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+audit_matrix_build(const struct audit_report *r, struct audit_matrix *m)
+{
+	size_t i, j;
+	int rc = MFA_OK;
+
+	memset(m, 0, sizeof(*m));
+	if ((m->admins = calloc(r->naccounts + 1, sizeof(*m->admins))) == NULL ||
+	    (m->labels = calloc(r->npaths + 1, sizeof(*m->labels))) == NULL) {
+		rc = MFA_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->naccounts; i++) {
+		if (r->accounts[i].nadmin_via > 0)
+			m->admins[m->nadmins++] = r->accounts[i].name;
+	}
+	for (i = 0; i < r->npaths; i++) {
+		char l[AUDIT_LABEL_MAX];
+		bool dup = false;
+
+		if (!r->paths[i].admin_path)
+			continue;
+		m->nadmin_paths++;
+		if (!r->paths[i].covered)
+			m->ngaps++;
+		audit_path_label(&r->paths[i], l, sizeof(l));
+		for (j = 0; j < m->nlabels && !dup; j++)
+			dup = strcmp(m->labels[j], l) == 0;
+		if (!dup && (m->labels[m->nlabels++] = strdup(l)) == NULL) {
+			m->nlabels--;
+			rc = MFA_ERR_NOMEM;
+			goto out;
+		}
+	}
+out:
+	if (rc != MFA_OK)
+		audit_matrix_clear(m);
+	return rc;
+}
+
+static const char *
+cell_word(enum audit_cell c)
+{
+	return c == AUDIT_CELL_GAP ? "GAP" : c == AUDIT_CELL_COVERED ? "ok" : "-";
 }
 
 int
 audit_write_text(FILE *fp, const struct audit_report *r)
 {
-	size_t i, j, ngaps = 0, nadmin_paths = 0, nlabels = 0, n;
-	char **labels = NULL;
-	const char **admins = NULL;
-	size_t nadmins = 0;
-	int rc = MFA_OK;
+	struct audit_matrix m;
+	size_t i, j, n;
+	int rc;
 
-	for (i = 0; i < r->npaths; i++) {
-		if (!r->paths[i].admin_path)
-			continue;
-		nadmin_paths++;
-		if (!r->paths[i].covered)
-			ngaps++;
-	}
+	if ((rc = audit_matrix_build(r, &m)) != MFA_OK)
+		return rc;
 	fprintf(fp, "mfacover-audit %s: the host under %s\n", MFACOVER_VERSION, r->root);
+	fprintf(fp, "host %s, audited %s\n",
+		r->host != NULL ? r->host : "unknown (no /etc/hostname)", r->date);
 	if (r->covered)
 		fprintf(fp, "verdict: COVERED - all %zu admin paths require a second factor\n\n",
-			nadmin_paths);
+			m.nadmin_paths);
 	else
 		fprintf(fp,
 			"verdict: GAPS - %zu of %zu admin paths do not require a second factor\n\n",
-			ngaps, nadmin_paths);
+			m.ngaps, m.nadmin_paths);
 
 	fprintf(fp, "admin accounts:\n");
-	if ((admins = calloc(r->naccounts + 1, sizeof(*admins))) == NULL ||
-	    (labels = calloc(r->npaths + 1, sizeof(*labels))) == NULL) {
-		rc = MFA_ERR_NOMEM;
-		goto out;
-	}
 	for (i = 0; i < r->naccounts; i++) {
 		const struct audit_account *a = &r->accounts[i];
 
 		if (a->nadmin_via == 0)
 			continue;
-		admins[nadmins++] = a->name;
 		fprintf(fp, "  %s (uid %u): ", a->name, a->uid);
 		for (j = 0; j < a->nadmin_via; j++)
 			fprintf(fp, "%s%s", j > 0 ? "; " : "", a->admin_via[j]);
@@ -109,46 +160,33 @@ audit_write_text(FILE *fp, const struct audit_report *r)
 		if (a->nenrolled_in == 0)
 			fprintf(fp, "      enrolled: no factor found\n");
 	}
-	if (nadmins == 0)
+	if (m.nadmins == 0)
 		fprintf(fp, "  none\n");
 
 	/* The matrix: one row per path, one column per admin. */
-	for (i = 0; i < r->npaths; i++) {
-		char l[256];
-		bool dup = false;
-
-		if (!r->paths[i].admin_path)
-			continue;
-		path_label(&r->paths[i], l, sizeof(l));
-		for (j = 0; j < nlabels && !dup; j++)
-			dup = strcmp(labels[j], l) == 0;
-		if (!dup && (labels[nlabels++] = strdup(l)) == NULL) {
-			rc = MFA_ERR_NOMEM;
-			goto out;
-		}
-	}
 	fprintf(fp, "\naccounts x paths (ok: a second factor is required; GAP: it is not; "
 		    "-: no such path):\n");
 	fprintf(fp, "  %-28s", "PATH");
-	for (j = 0; j < nadmins; j++)
-		fprintf(fp, " %-10.10s", admins[j]);
+	for (j = 0; j < m.nadmins; j++)
+		fprintf(fp, " %-10.10s", m.admins[j]);
 	fprintf(fp, "\n");
-	for (i = 0; i < nlabels; i++) {
-		fprintf(fp, "  %-28.28s", labels[i]);
-		for (j = 0; j < nadmins; j++)
-			fprintf(fp, " %-10s", cell(r, labels[i], admins[j]));
+	for (i = 0; i < m.nlabels; i++) {
+		fprintf(fp, "  %-28.28s", m.labels[i]);
+		for (j = 0; j < m.nadmins; j++)
+			fprintf(fp, " %-10s",
+				cell_word(audit_matrix_cell(r, m.labels[i], m.admins[j], NULL)));
 		fprintf(fp, "\n");
 	}
 
-	if (ngaps > 0)
+	if (m.ngaps > 0)
 		fprintf(fp, "\ngaps:\n");
 	for (i = 0, n = 0; i < r->npaths; i++) {
 		const struct audit_path *p = &r->paths[i];
-		char l[256];
+		char l[AUDIT_LABEL_MAX];
 
 		if (!p->admin_path || p->covered)
 			continue;
-		path_label(p, l, sizeof(l));
+		audit_path_label(p, l, sizeof(l));
 		fprintf(fp, "  [%zu] %s, account %s%s%s%s\n      %s\n", ++n, l, p->account,
 			p->detail != NULL ? " (" : "", p->detail != NULL ? p->detail : "",
 			p->detail != NULL ? ")" : "", p->reason);
@@ -169,13 +207,14 @@ audit_write_text(FILE *fp, const struct audit_report *r)
 		fprintf(fp, "\nnotes:\n");
 	for (i = 0; i < r->nnotes; i++)
 		fprintf(fp, "  - %s\n", r->notes[i]);
+	if (r->nfiles > 0)
+		fprintf(fp,
+			"\n%zu files read; --format json or html lists them with their "
+			"SHA-256.\n",
+			r->nfiles);
 	if (ferror(fp))
 		rc = MFA_ERR_IO;
-out:
-	for (i = 0; i < nlabels; i++)
-		free(labels[i]);
-	free(labels);
-	free(admins);
+	audit_matrix_clear(&m);
 	return rc;
 }
 
@@ -219,6 +258,8 @@ audit_write_json(FILE *fp, const struct audit_report *r)
 	json_string(w, MFACOVER_VERSION);
 	json_key(w, "root");
 	json_string(w, r->root);
+	json_str_or_null(w, "host", r->host);
+	json_str_or_null(w, "date", r->date);
 	json_key(w, "verdict");
 	json_string(w, r->covered ? "covered" : "gaps");
 
@@ -305,6 +346,24 @@ audit_write_json(FILE *fp, const struct audit_report *r)
 	}
 	json_end_array(w);
 	json_strlist(w, "notes", r->notes, r->nnotes);
+
+	json_key(w, "files");
+	json_begin_array(w);
+	for (i = 0; i < r->nfiles; i++) {
+		const struct file_journal_entry *f = &r->files[i];
+
+		json_begin_object(w);
+		json_key(w, "path");
+		json_string(w, f->path);
+		json_key(w, "size");
+		json_uint(w, f->size);
+		json_key(w, "sha256");
+		json_string(w, f->sha256);
+		json_key(w, "changed");
+		json_bool(w, f->changed);
+		json_end_object(w);
+	}
+	json_end_array(w);
 	json_end_object(w);
 	rc = json_writer_finish(w);
 	json_writer_free(&w);

@@ -12,7 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_journal.h"
 #include "mfa_mem.h"
+
+/* See root_fs_set_journal in root_fs.h for why this one pointer exists. */
+static _Thread_local struct file_journal *read_journal;
+
+struct file_journal *
+root_fs_set_journal(struct file_journal *j)
+{
+	struct file_journal *prev = read_journal;
+
+	read_journal = j;
+	return prev;
+}
 
 static int
 errno_to_err(int e)
@@ -359,6 +372,8 @@ root_fs_read_file(int rootfd, const char *path, size_t maxsize, char **bufp, siz
 		}
 	}
 	buf[len] = '\0';
+	/* A failed record sticks in the journal; the read itself succeeded. */
+	(void)file_journal_record(read_journal, w.resolved, buf, len);
 	*bufp = buf;
 	buf = NULL;
 	*lenp = len;

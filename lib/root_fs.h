@@ -66,6 +66,39 @@ int root_fs_list_dir(int rootfd, const char *path, char ***namesp, size_t *np,
 int root_fs_host_dir(const char *root, const char *path, bool create, mode_t leaf_mode,
 		     char **hostp, struct mfa_parse_err *perr);
 
+/*
+ * The journal of files read.  While a journal is set, every successful
+ * root_fs_read_file records the resolved path (inside the root, no link
+ * left: `sha256sum ROOT/path` checks it) and the SHA-256 of exactly the
+ * bytes it returns (file_journal.h).  Files only stat()ed or listed are
+ * not recorded: their contents were not used.  A record that fails does
+ * not fail the read; it sticks in the journal's err, which
+ * file_journal_finish returns, so the owner of the journal fails instead.
+ *
+ * Sets the calling thread's journal (NULL: none) and returns the one it
+ * replaces, so that a caller can restore it:
+ *
+ *	prev = root_fs_set_journal(&j); ... ; root_fs_set_journal(prev);
+ *
+ * Why a _Thread_local pointer and not a parameter (STYLE.md: no global
+ * mutable state).  Every reader of the host takes a plain root descriptor
+ * (accounts, PAM services, sudoers, sshd_config, authorized_keys, OpenVPN,
+ * the second-factor oracle, and the LDAP configuration files to come):
+ * about a dozen call sites in eight parsers, several of which open the
+ * root themselves.  Threading a journal through all of them would change
+ * every parser's interface for a concern none of them has, and a parser
+ * that forgot to pass it on would silently drop files from the list.  The
+ * descriptor cannot carry it either.  The pointer is the least bad
+ * option because it is confined: per thread (two audits in two threads
+ * never mix), set only by audit_run for the span of one audit and restored
+ * on every exit, NULL everywhere else (the PAM module, the enroll tool and
+ * the fuzzers never set it, so in sshd or sudo it is always NULL and
+ * root_fs behaves as it always did), and it holds no data itself: the
+ * journal belongs to the caller's stack frame.
+ */
+struct file_journal;
+struct file_journal *root_fs_set_journal(struct file_journal *j);
+
 /* Free a list from root_fs_list_dir and NULL the pointer.  Accepts NULL. */
 void root_fs_free_names(char ***namesp, size_t n);
 
