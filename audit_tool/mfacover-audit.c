@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "audit_html.h"
 #include "audit_output.h"
 #include "mfa_err.h"
 #include "mfa_version.h"
@@ -26,6 +27,7 @@
 enum format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
+	FORMAT_HTML,
 };
 
 struct cli {
@@ -39,7 +41,7 @@ struct cli {
 };
 
 static const char usage_line[] =
-	"usage: " PROG " [--root DIR] [--format text|json] [--output FILE]\n"
+	"usage: " PROG " [--root DIR] [--format text|json|html] [--output FILE]\n"
 	"       [--admin-group GROUP]... [--mfa-module NAME]... [--help] [--version]\n";
 
 static void
@@ -58,7 +60,8 @@ help(void)
 	      "polkit, OpenVPN), or name each gap with the file, line and reason.\n"
 	      "\n"
 	      "  -r, --root DIR          audit the tree under DIR instead of / (read only)\n"
-	      "  -f, --format FORMAT     text (default) or json\n"
+	      "  -f, --format FORMAT     text (default), json, or html (one self-contained\n"
+	      "                          page with the SHA-256 of every file read)\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
 	      "  -g, --admin-group GROUP a group whose members are admins (repeatable; replaces\n"
 	      "                          the defaults sudo, wheel and admin)\n"
@@ -115,8 +118,11 @@ parse_args(int argc, char **argv, struct cli *cli)
 				cli->format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				cli->format = FORMAT_JSON;
+			else if (strcmp(optarg, "html") == 0)
+				cli->format = FORMAT_HTML;
 			else
-				return bad_usage("unknown --format (use text or json)", optarg);
+				return bad_usage("unknown --format (use text, json or html)",
+						 optarg);
 			break;
 		case 'o':
 			if (optarg[0] == '\0')
@@ -253,8 +259,12 @@ main(int argc, char **argv)
 		audit_report_free(&report);
 		return AUDIT_EXIT_CANNOT_AUDIT;
 	}
-	r = cli.format == FORMAT_JSON ? audit_write_json(out, report)
-				      : audit_write_text(out, report);
+	if (cli.format == FORMAT_JSON)
+		r = audit_write_json(out, report);
+	else if (cli.format == FORMAT_HTML)
+		r = audit_write_html(out, report);
+	else
+		r = audit_write_text(out, report);
 	if (r != MFA_OK)
 		fprintf(stderr, PROG ": cannot write the report: %s\n", mfa_strerror(r));
 	else
