@@ -93,18 +93,19 @@ file_journal_record(struct file_journal *j, const char *path, const void *buf, s
 
 	if (j == NULL)
 		return MFA_OK;
-	if (path == NULL)
-		return j->err = MFA_ERR_INVALID_ARG;
 	memset(&e, 0, sizeof(e));
+	if (path == NULL) {
+		r = MFA_ERR_INVALID_ARG;
+		goto fail;
+	}
 	if ((r = file_journal_sha256_hex(buf, len, e.sha256)) != MFA_OK)
 		goto fail;
 	e.size = (uint64_t)len;
 	need = j->n + 1;
 	if (j->n == j->cap && j->cap >= COMPACT_FROM) {
 		compact(j);
-		/* Grow anyway unless folding freed half: no compaction per record. */
-		if (j->n > j->cap / 2)
-			need = j->cap + 1;
+		/* Grow anyway unless folding freed half: no compaction at every record. */
+		need = j->n > j->cap / 2 ? j->cap + 1 : j->n + 1;
 	}
 	if ((r = mfa_grow_array((void **)&j->entries, &j->cap, need, sizeof(*j->entries))) !=
 	    MFA_OK)
