@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "audit_directory.h"
 #include "audit_html.h"
 #include "audit_output.h"
 #include "mfa_err.h"
@@ -38,11 +39,28 @@ struct cli {
 	size_t nadmin_groups;
 	const char *mfa_modules[MAX_LIST];
 	size_t nmfa_modules;
+	struct audit_directory_options ldap;
+};
+
+/* Long options without a short one. */
+enum {
+	OPT_LDAP_URI = 256,
+	OPT_LDAP_STARTTLS,
+	OPT_LDAP_CA,
+	OPT_LDAP_BIND_DN,
+	OPT_LDAP_PASSWORD_FILE,
+	OPT_LDAP_SASL_EXTERNAL,
+	OPT_LDAP_BASE,
+	OPT_LDAP_TIMEOUT,
+	OPT_LDAP_LDIF,
 };
 
 static const char usage_line[] =
 	"usage: " PROG " [--root DIR] [--format text|json|html] [--output FILE]\n"
-	"       [--admin-group GROUP]... [--mfa-module NAME]... [--help] [--version]\n";
+	"       [--admin-group GROUP]... [--mfa-module NAME]...\n"
+	"       [--ldap-uri URI [--ldap-starttls] [--ldap-ca FILE] [--ldap-base DN]\n"
+	"        [--ldap-bind-dn DN --ldap-password-file FILE | --ldap-sasl-external]\n"
+	"        [--ldap-timeout SECONDS] | --ldap-ldif FILE] [--help] [--version]\n";
 
 static void
 usage(FILE *fp)
@@ -67,6 +85,16 @@ help(void)
 	      "                          the defaults sudo, wheel and admin)\n"
 	      "  -m, --mfa-module NAME   count module NAME (e.g. pam_foo) as a second factor,\n"
 	      "                          besides the known ones (repeatable)\n"
+	      "      --ldap-uri URI      audit the users and groups of this directory too\n"
+	      "                          (ldap://, ldaps:// or ldapi://; several, space-separated)\n"
+	      "      --ldap-starttls     require StartTLS on ldap://\n"
+	      "      --ldap-ca FILE      CA certificates (PEM) for the server's certificate\n"
+	      "      --ldap-base DN      search base (default: the server's naming context)\n"
+	      "      --ldap-bind-dn DN   simple bind as DN, with the password in:\n"
+	      "      --ldap-password-file FILE  one line, mode 0600 (never on the command line)\n"
+	      "      --ldap-sasl-external  bind with SASL EXTERNAL (ldapi:// as root)\n"
+	      "      --ldap-timeout SECONDS  bound on connecting and on each operation (30)\n"
+	      "      --ldap-ldif FILE    read the directory from an LDIF export instead\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
@@ -87,6 +115,33 @@ bad_usage(const char *fmt, const char *arg)
 	return AUDIT_EXIT_USAGE;
 }
 
+/* The LDAP options that make no sense together, or alone. */
+static int
+check_ldap_args(const struct audit_directory_options *l)
+{
+	bool server = l->starttls || l->ca_file != NULL || l->bind_dn != NULL ||
+		      l->password_file != NULL || l->sasl_external || l->base != NULL ||
+		      l->timeout != 0;
+
+	if (l->ldif_file != NULL && (l->uri != NULL || server))
+		return bad_usage("--ldap-ldif reads an export: no server options with it", NULL);
+	if (l->uri == NULL && server)
+		return bad_usage("the --ldap-* server options need --ldap-uri", NULL);
+	if ((l->bind_dn != NULL) != (l->password_file != NULL))
+		return bad_usage("--ldap-bind-dn and --ldap-password-file go together", NULL);
+	if (l->bind_dn != NULL && l->sasl_external)
+		return bad_usage("--ldap-bind-dn or --ldap-sasl-external, not both", NULL);
+	return 0;
+}
+
+/* LDAP paging progress, on a terminal only. */
+static void
+ldap_progress(void *arg, const char *what, size_t entries)
+{
+	(void)arg;
+	fprintf(stderr, "\r" PROG ": %s: %zu entries", what, entries);
+}
+
 /* 0: go on; -1: exit 0 (help/version); > 0: exit status. */
 static int
 parse_args(int argc, char **argv, struct cli *cli)
@@ -97,6 +152,15 @@ parse_args(int argc, char **argv, struct cli *cli)
 		{"output", required_argument, NULL, 'o'},
 		{"admin-group", required_argument, NULL, 'g'},
 		{"mfa-module", required_argument, NULL, 'm'},
+		{"ldap-uri", required_argument, NULL, OPT_LDAP_URI},
+		{"ldap-starttls", no_argument, NULL, OPT_LDAP_STARTTLS},
+		{"ldap-ca", required_argument, NULL, OPT_LDAP_CA},
+		{"ldap-bind-dn", required_argument, NULL, OPT_LDAP_BIND_DN},
+		{"ldap-password-file", required_argument, NULL, OPT_LDAP_PASSWORD_FILE},
+		{"ldap-sasl-external", no_argument, NULL, OPT_LDAP_SASL_EXTERNAL},
+		{"ldap-base", required_argument, NULL, OPT_LDAP_BASE},
+		{"ldap-timeout", required_argument, NULL, OPT_LDAP_TIMEOUT},
+		{"ldap-ldif", required_argument, NULL, OPT_LDAP_LDIF},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -139,6 +203,42 @@ parse_args(int argc, char **argv, struct cli *cli)
 				return bad_usage("too many --mfa-module options", NULL);
 			cli->mfa_modules[cli->nmfa_modules++] = optarg;
 			break;
+		case OPT_LDAP_URI:
+			cli->ldap.uri = optarg;
+			break;
+		case OPT_LDAP_STARTTLS:
+			cli->ldap.starttls = true;
+			break;
+		case OPT_LDAP_CA:
+			cli->ldap.ca_file = optarg;
+			break;
+		case OPT_LDAP_BIND_DN:
+			cli->ldap.bind_dn = optarg;
+			break;
+		case OPT_LDAP_PASSWORD_FILE:
+			cli->ldap.password_file = optarg;
+			break;
+		case OPT_LDAP_SASL_EXTERNAL:
+			cli->ldap.sasl_external = true;
+			break;
+		case OPT_LDAP_BASE:
+			cli->ldap.base = optarg;
+			break;
+		case OPT_LDAP_TIMEOUT: {
+			char *end;
+			long t;
+
+			errno = 0;
+			t = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || t < 1 || t > 3600)
+				return bad_usage("--ldap-timeout wants seconds from 1 to 3600",
+						 optarg);
+			cli->ldap.timeout = (int)t;
+			break;
+		}
+		case OPT_LDAP_LDIF:
+			cli->ldap.ldif_file = optarg;
+			break;
 		case 'h':
 			help();
 			return -1;
@@ -157,7 +257,7 @@ parse_args(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument", argv[optind]);
-	return 0;
+	return check_ldap_args(&cli->ldap);
 }
 
 /* Where a path inside the root is on this machine. */
@@ -232,11 +332,19 @@ main(int argc, char **argv)
 	struct audit_report *report = NULL;
 	struct audit_options opt;
 	struct mfa_parse_err perr;
+	struct ldap_entries directory = {0};
+	char *directory_source = NULL;
+	size_t nref = 0;
 	FILE *out = stdout;
 	const char *why = NULL;
 	int r, status = AUDIT_EXIT_CANNOT_AUDIT;
 
 	memset(&cli, 0, sizeof(cli));
+	/* libldap takes no defaults from this machine's ldap.conf or ~/.ldaprc. */
+	if (setenv("LDAPNOINIT", "1", 1) != 0) {
+		fprintf(stderr, PROG ": setenv: %s\n", strerror(errno));
+		return AUDIT_EXIT_CANNOT_AUDIT;
+	}
 	if ((r = parse_args(argc, argv, &cli)) != 0)
 		return r < 0 ? 0 : r;
 
@@ -249,9 +357,42 @@ main(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, PROG ": auditing the host under %s\n", cli.root);
 	mfa_parse_err_init(&perr, NULL);
-	if ((r = audit_run(&opt, &report, &perr)) != MFA_OK) {
+	if (cli.ldap.uri != NULL || cli.ldap.ldif_file != NULL) {
+		if (isatty(STDERR_FILENO)) {
+			cli.ldap.progress = ldap_progress;
+			fprintf(stderr, PROG ": reading the directory %s\n",
+				cli.ldap.uri != NULL ? cli.ldap.uri : cli.ldap.ldif_file);
+		}
+		r = audit_directory_fetch(&cli.ldap, &directory, &directory_source, &nref, &perr);
+		if (cli.ldap.progress != NULL)
+			fputc('\n', stderr);
+		if (r != MFA_OK) {
+			fprintf(stderr, PROG ": cannot read the directory: ");
+			print_error(cli.root, &perr, r);
+			ldap_entries_clear(&directory);
+			return AUDIT_EXIT_CANNOT_AUDIT;
+		}
+		opt.directory = &directory;
+		opt.directory_source = directory_source;
+	}
+	r = audit_run(&opt, &report, &perr);
+	ldap_entries_clear(&directory);
+	if (r != MFA_OK) {
+		free(directory_source);
 		fprintf(stderr, PROG ": cannot audit: ");
 		print_error(cli.root, &perr, r);
+		return AUDIT_EXIT_CANNOT_AUDIT;
+	}
+	/* Parts of the tree held by other servers were not read: the report says so. */
+	r = nref == 0 ? MFA_OK
+		      : audit_add_note(report,
+				       "%s: %zu search references to other servers were not "
+				       "followed: accounts there are not audited",
+				       directory_source, nref);
+	free(directory_source);
+	if (r != MFA_OK) {
+		fprintf(stderr, PROG ": cannot audit: %s\n", mfa_strerror(r));
+		audit_report_free(&report);
 		return AUDIT_EXIT_CANNOT_AUDIT;
 	}
 	if (cli.output != NULL && (out = open_output(cli.output, &why)) == NULL) {

@@ -24,6 +24,7 @@ subjects_free(struct audit_ctx *ctx)
 		for (j = 0; j < ctx->subjects[i].ngroups; j++)
 			free(ctx->subjects[i].groups[j]);
 		free(ctx->subjects[i].groups);
+		free(ctx->subjects[i].gids);
 	}
 	free(ctx->subjects);
 	ctx->subjects = NULL;
@@ -80,7 +81,8 @@ load_subjects(struct audit_ctx *ctx)
 		account_reasons_clear(&reasons);
 		if ((r = accounts_user_groups(a, u->name, &refs, &nrefs)) != MFA_OK)
 			return r;
-		if (nrefs > 0 && (s->groups = calloc(nrefs, sizeof(*s->groups))) == NULL) {
+		if (nrefs > 0 && ((s->groups = calloc(nrefs, sizeof(*s->groups))) == NULL ||
+				  (s->gids = calloc(nrefs, sizeof(*s->gids))) == NULL)) {
 			free(refs);
 			return MFA_ERR_NOMEM;
 		}
@@ -91,6 +93,7 @@ load_subjects(struct audit_ctx *ctx)
 				free(refs);
 				return MFA_ERR_NOMEM;
 			}
+			s->gids[s->ngroups] = (unsigned)refs[j].gid;
 			s->ngroups++;
 		}
 		free(refs);
@@ -371,7 +374,7 @@ audit_run(const struct audit_options *opt, struct audit_report **reportp,
 			goto out;
 		}
 	}
-	if ((r = load_subjects(&ctx)) != MFA_OK)
+	if ((r = load_subjects(&ctx)) != MFA_OK || (r = audit_ldap_subjects(&ctx, perr)) != MFA_OK)
 		goto out;
 	if ((r = audit_sudo_paths(&ctx, perr)) != MFA_OK ||
 	    (r = audit_ssh_paths(&ctx, perr)) != MFA_OK ||
@@ -393,6 +396,7 @@ out:
 	root_fs_set_journal(prev_journal);
 	file_journal_clear(&journal);
 	subjects_free(&ctx);
+	audit_ldap_free(&ctx);
 	free(ctx.service_done);
 	pam_host_free(&ctx.pam);
 	accounts_free(&ctx.accounts);

@@ -18,6 +18,8 @@
 #include "file_journal.h"
 #include "mfa_err.h"
 
+struct ldap_entries;
+
 /* Exit status of mfacover-audit. */
 #define AUDIT_EXIT_COVERED 0      /* every admin access path needs a second factor */
 #define AUDIT_EXIT_GAPS 1         /* at least one admin path does not */
@@ -32,6 +34,14 @@ struct audit_options {
 	size_t nadmin_groups;
 	const char *const *mfa_modules; /* second-factor modules besides the known ones */
 	size_t nmfa_modules;
+	/*
+	 * Directory entries (users and groups, ldap_entry.h) that join the local
+	 * accounts, as NSS's `passwd: files ldap` would have them: a local name
+	 * shadows a directory one.  NULL: no directory.  directory_source names
+	 * where they came from ("ldap://host", an LDIF file) in evidence.
+	 */
+	const struct ldap_entries *directory;
+	const char *directory_source;
 };
 
 struct audit_evidence {
@@ -43,7 +53,7 @@ struct audit_evidence {
 struct audit_account {
 	char *name;
 	unsigned uid;
-	const char *source; /* "local" */
+	const char *source; /* "local" or "ldap" */
 	char **admin_via;   /* "uid 0", "member of sudo", "sudoers: /etc/sudoers:23" */
 	size_t nadmin_via;
 	bool enrolled;      /* has a factor for a second-factor module in use */

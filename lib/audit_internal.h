@@ -11,13 +11,15 @@
 #include "accounts.h"
 #include "audit.h"
 #include "audit_mfa.h"
+#include "ldap_accounts.h"
 #include "pam_flow.h"
 #include "pam_services.h"
 
 /* An account the audit looks at, with what it needs for PAM evaluation. */
 struct audit_subject {
-	const struct account_user *user;
-	char **groups; /* names */
+	const struct account_user *user; /* a directory user's is held by audit_ctx */
+	char **groups;                   /* names */
+	unsigned *gids;                  /* the same groups' ids (UINT32_MAX: none) */
 	size_t ngroups;
 	struct audit_account *account; /* the report's entry */
 };
@@ -27,6 +29,9 @@ struct audit_ctx {
 	int rootfd;
 	struct pam_host *pam;
 	struct accounts *accounts;
+	struct ldap_accounts *directory; /* NULL: no directory */
+	struct account_user *dir_users;  /* the directory users that are subjects */
+	size_t ndir_users;
 	struct audit_report *report;
 	struct audit_subject *subjects; /* admins first, in passwd order */
 	size_t nsubjects;
@@ -69,6 +74,13 @@ int audit_ssh_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
 
 /* OpenVPN servers under /etc/openvpn. */
 int audit_vpn_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
+
+/*
+ * Directory users (opt->directory) as subjects after the local ones:
+ * ctx->directory is built and ctx->subjects must have room for its users.
+ */
+int audit_ldap_subjects(struct audit_ctx *ctx, struct mfa_parse_err *perr);
+void audit_ldap_free(struct audit_ctx *ctx);
 
 /* Mark a PAM service as reported by another part (sshd, sudo, openvpn). */
 void audit_mark_service(struct audit_ctx *ctx, const char *service);

@@ -118,40 +118,21 @@ audit_sudo_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 	}
 	for (k = 0; k < ctx->nsubjects; k++) {
 		struct audit_subject *s = &ctx->subjects[k];
-		struct account_group_ref *refs = NULL;
 		struct sudoers_account acct;
 		struct sudoers_grants *grants = NULL;
-		unsigned *gids = NULL;
-		size_t nrefs = 0, j;
 
 		/* Root needs no sudo; an account without a shell cannot run it. */
 		if (s->user->uid == 0 || !s->account->can_login)
 			continue;
-		if ((r = accounts_user_groups(ctx->accounts, s->user->name, &refs, &nrefs)) !=
-		    MFA_OK)
-			goto out;
-		if (nrefs > 0 && (gids = calloc(nrefs, sizeof(*gids))) == NULL) {
-			free(refs);
-			r = MFA_ERR_NOMEM;
-			goto out;
-		}
-		/* s->groups holds the named groups in the same order. */
-		for (i = 0, j = 0; i < nrefs; i++) {
-			if (refs[i].name != NULL)
-				gids[j++] = (unsigned)refs[i].gid;
-		}
-		free(refs);
 		memset(&acct, 0, sizeof(acct));
 		acct.name = s->user->name;
 		acct.uid = (unsigned)s->user->uid;
 		acct.gid = (unsigned)s->user->gid;
 		acct.groups = (const char *const *)s->groups;
-		acct.gids = gids;
+		acct.gids = s->gids;
 		acct.ngroups = s->ngroups;
 		acct.host = ctx->hostname;
-		r = sudoers_evaluate(sd, &acct, &grants);
-		free(gids);
-		if (r != MFA_OK)
+		if ((r = sudoers_evaluate(sd, &acct, &grants)) != MFA_OK)
 			goto out;
 		for (i = 0; i < grants->n && r == MFA_OK; i++) {
 			const struct sudoers_grant *g = &grants->v[i];

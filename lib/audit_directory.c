@@ -1,0 +1,224 @@
+/*
+ * audit_directory.c - the users and groups of a directory, from a server or
+ * an LDIF export, for the audit.
+ */
+#include "audit_directory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mfa_mem.h"
+
+static const char users_filter[] =
+	"(|(objectClass=posixAccount)(&(objectClass=user)(!(objectClass=computer))))";
+static const char *const user_attrs[] = {"objectClass",        "uid",           "sAMAccountName",
+					 "uidNumber",          "gidNumber",     "homeDirectory",
+					 "loginShell",         "memberOf",      "primaryGroupID",
+					 "userAccountControl", "nsAccountLock", NULL};
+static const char groups_filter[] = "(|(objectClass=posixGroup)(objectClass=groupOfNames)"
+				    "(objectClass=groupOfUniqueNames)(objectClass=group))";
+static const char *const group_attrs[] = {"objectClass", "cn",     "sAMAccountName", "gidNumber",
+					  "memberUid",   "member", "uniqueMember",   "memberOf",
+					  "objectSid",   NULL};
+
+/*
+ * Read a file the auditor was pointed at: no link, a regular file, at most
+ * max bytes.  private_file: refuse one that group or others can read.
+ */
+static int
+read_named_file(const char *path, size_t max, bool private_file, char **bufp, size_t *lenp,
+		struct mfa_parse_err *perr)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, r = MFA_OK;
+
+	mfa_parse_err_init(perr, path);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
+		mfa_parse_err_set(perr, 0, 0, "cannot open: %s", strerror(errno));
+		return errno == ENOENT ? MFA_ERR_NOT_FOUND : MFA_ERR_IO;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		mfa_parse_err_set(perr, 0, 0, "not a regular file");
+		r = MFA_ERR_UNSAFE_FILE;
+	} else if (private_file && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		mfa_parse_err_set(perr, 0, 0,
+				  "group or others may read it (mode %03o): chmod 600 it first",
+				  (unsigned)(st.st_mode & 0777));
+		r = MFA_ERR_UNSAFE_FILE;
+	} else if ((size_t)st.st_size > max) {
+		mfa_parse_err_set(perr, 0, 0, "larger than %zu bytes", max);
+		r = MFA_ERR_TOO_LARGE;
+	} else if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		r = MFA_ERR_NOMEM;
+	}
+	while (r == MFA_OK && len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			mfa_parse_err_set(perr, 0, 0, "cannot read: %s",
+					  n < 0 ? strerror(errno) : "shorter than its size");
+			r = MFA_ERR_IO;
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	if (r != MFA_OK) {
+		if (buf != NULL)
+			mfa_freezero(buf, (size_t)st.st_size + 1);
+		return r;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return MFA_OK;
+}
+
+static int
+read_password(const char *path, char **pwp, struct mfa_parse_err *perr)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = read_named_file(path, AUDIT_DIRECTORY_MAX_PASSWORD, true, &buf, &len, perr)) !=
+	    MFA_OK)
+		return r;
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[--len] = '\0';
+	if (len == 0 || memchr(buf, '\n', len) != NULL || strlen(buf) != len) {
+		/* An empty password would be an unauthenticated bind (RFC 4513 5.1.2). */
+		mfa_parse_err_set(perr, 0, 0, "the password file must hold one non-empty line");
+		mfa_freezero(buf, len + 1);
+		return MFA_ERR_PARSE;
+	}
+	*pwp = buf;
+	return MFA_OK;
+}
+
+/* The search base: the one given, else the root DSE's. */
+static int
+find_base(struct ldap_dir *dir, const char *given, char **basep, struct mfa_parse_err *perr)
+{
+	struct ldap_entries dse = {0};
+	const char *b = given;
+	int r;
+
+	if (b == NULL) {
+		if ((r = ldap_dir_root_dse(dir, &dse, perr)) != MFA_OK)
+			return r;
+		if (dse.n > 0 && (b = ldap_entry_first(&dse.v[0], "defaultNamingContext")) == NULL)
+			b = ldap_entry_first(&dse.v[0], "namingContexts");
+		if (b == NULL || b[0] == '\0') {
+			ldap_entries_clear(&dse);
+			mfa_parse_err_init(perr, ldap_dir_uri(dir));
+			mfa_parse_err_set(perr, 0, 0,
+					  "the server names no naming context: give --ldap-base");
+			return MFA_ERR_NOT_FOUND;
+		}
+	}
+	*basep = strdup(b);
+	ldap_entries_clear(&dse);
+	return *basep != NULL ? MFA_OK : MFA_ERR_NOMEM;
+}
+
+static int
+fetch_ldif(const struct audit_directory_options *o, struct ldap_entries *out, char **sourcep,
+	   struct mfa_parse_err *perr)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = read_named_file(o->ldif_file, LDIF_MAX_BYTES, false, &buf, &len, perr)) != MFA_OK)
+		return r;
+	r = ldif_parse(buf, len, o->ldif_file, out, perr);
+	free(buf);
+	if (r == MFA_OK && (*sourcep = strdup(o->ldif_file)) == NULL)
+		r = MFA_ERR_NOMEM;
+	return r;
+}
+
+int
+audit_directory_fetch(const struct audit_directory_options *o, struct ldap_entries *out,
+		      char **sourcep, size_t *nreferralsp, struct mfa_parse_err *perr)
+{
+	struct ldap_dir_options lo;
+	struct ldap_dir *dir = NULL;
+	char *password = NULL, *base = NULL;
+	size_t n0;
+	int r;
+
+	if (o == NULL || out == NULL || sourcep == NULL || (o->ldif_file == NULL && o->uri == NULL))
+		return MFA_ERR_INVALID_ARG;
+	*sourcep = NULL;
+	if (nreferralsp != NULL)
+		*nreferralsp = 0;
+	if (o->ldif_file != NULL)
+		return fetch_ldif(o, out, sourcep, perr);
+	memset(&lo, 0, sizeof(lo));
+	lo.uri = o->uri;
+	lo.starttls = o->starttls;
+	lo.ca_file = o->ca_file;
+	lo.timeout = o->timeout;
+	lo.network_timeout = o->timeout;
+	lo.progress = o->progress;
+	lo.progress_arg = o->progress_arg;
+	if (o->bind_dn != NULL) {
+		if (o->password_file == NULL)
+			return MFA_ERR_INVALID_ARG;
+		if ((r = read_password(o->password_file, &password, perr)) != MFA_OK)
+			return r;
+		lo.bind = LDAP_DIR_BIND_SIMPLE;
+		lo.bind_dn = o->bind_dn;
+		lo.password = password;
+	} else if (o->sasl_external) {
+		lo.bind = LDAP_DIR_BIND_EXTERNAL;
+	}
+	r = ldap_dir_connect(&lo, &dir, perr);
+	mfa_free_string(password);
+	if (r != MFA_OK)
+		return r;
+	n0 = out->n;
+	if ((r = find_base(dir, o->base, &base, perr)) != MFA_OK ||
+	    (r = ldap_dir_search(dir, base, users_filter, user_attrs, "users", out, perr)) !=
+		    MFA_OK)
+		goto out;
+	if (out->n == n0) {
+		/* A bind without read rights sees an empty tree: that is no audit. */
+		mfa_parse_err_init(perr, o->uri);
+		mfa_parse_err_set(perr, 0, 0,
+				  "no user entries under %.200s: a wrong base, or the bind may "
+				  "not read them",
+				  base);
+		r = MFA_ERR_NOT_FOUND;
+		goto out;
+	}
+	if ((r = ldap_dir_search(dir, base, groups_filter, group_attrs, "groups", out, perr)) !=
+	    MFA_OK)
+		goto out;
+	if (asprintf(sourcep, "%s (%s)", o->uri, base) < 0) {
+		*sourcep = NULL;
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if (nreferralsp != NULL)
+		*nreferralsp = ldap_dir_referrals(dir);
+out:
+	if (r != MFA_OK)
+		ldap_entries_truncate(out, n0);
+	free(base);
+	ldap_dir_close(&dir);
+	return r;
+}
