@@ -30,19 +30,6 @@ is_blank(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
-static char *
-dup_n(const char *p, size_t len)
-{
-	char *s = malloc(len + 1);
-
-	if (s == NULL)
-		return NULL;
-	if (len > 0)
-		memcpy(s, p, len);
-	s[len] = '\0';
-	return s;
-}
-
 /* Drop blanks at both ends of [*pp, *pp + *lenp). */
 static void
 trim(const char **pp, size_t *lenp)
@@ -126,7 +113,7 @@ str_clear(struct ldap_conf_str *s)
 static int
 str_set(struct ldap_conf_str *s, const char *p, size_t len, const char *file, unsigned line)
 {
-	char *v = dup_n(p, len);
+	char *v = strndup(p, len);
 
 	if (v == NULL)
 		return MFA_ERR_NOMEM;
@@ -557,9 +544,9 @@ set_mapped(struct pctx *x, const struct keyword *kw, struct nslcd_mapped_list *l
 		return parse_error(x, col, MFA_ERR_PARSE, kw->name, "missing arguments");
 	if (l->n >= LDAP_CONF_MAX_ITEMS)
 		return parse_error(x, col, MFA_ERR_TOO_LARGE, kw->name, "too many lines");
-	if ((mlen > 0 && (m.map = dup_n(v, mlen)) == NULL) ||
-	    (attr != NULL && (m.attribute = dup_n(attr, alen)) == NULL) ||
-	    (m.value.value = dup_n(rest, rlen)) == NULL ||
+	if ((mlen > 0 && (m.map = strndup(v, mlen)) == NULL) ||
+	    (attr != NULL && (m.attribute = strndup(attr, alen)) == NULL) ||
+	    (m.value.value = strndup(rest, rlen)) == NULL ||
 	    mfa_grow_array((void **)&l->items, &l->cap, l->n + 1, sizeof(m)) != MFA_OK)
 		goto out;
 	m.value.at.file = x->file;
@@ -801,11 +788,29 @@ parse_start(const char *buf, size_t len, const char *file, void *outp, struct mf
 }
 
 static int
-parse_end(int r, struct mfa_parse_err *perr)
+parse_nomem(struct mfa_parse_err *perr)
 {
-	if (r == MFA_ERR_NOMEM)
-		mfa_parse_err_set(perr, 0, 0, "out of memory");
-	return r;
+	mfa_parse_err_set(perr, 0, 0, "out of memory");
+	return MFA_ERR_NOMEM;
+}
+
+/*
+ * The shared body: the config's file name into *filep, then every line
+ * through fn with notes going to *notes.
+ */
+static int
+parse_body(const char *buf, size_t len, const char *file, char **filep,
+	   struct ldap_conf_notes *notes, const struct format *fmt, line_fn fn, void *ctx,
+	   struct mfa_parse_err *perr)
+{
+	struct pctx x;
+	int r = MFA_ERR_NOMEM;
+
+	if ((*filep = strdup(file)) != NULL) {
+		x = (struct pctx){*filep, 0, fmt, notes, perr};
+		r = each_line(buf, len, &x, fn, ctx);
+	}
+	return r == MFA_ERR_NOMEM ? parse_nomem(perr) : r;
 }
 
 int
@@ -813,23 +818,20 @@ ldap_conf_parse(const char *buf, size_t len, const char *file, struct ldap_conf 
 		struct mfa_parse_err *perr)
 {
 	struct ldap_conf *c = NULL;
-	struct pctx x;
 	int r;
 
 	if ((r = parse_start(buf, len, file, outp, perr)) != MFA_OK)
 		return r;
 	*outp = NULL;
-	r = MFA_ERR_NOMEM;
-	if ((c = calloc(1, sizeof(*c))) == NULL || (c->file = strdup(file)) == NULL)
-		goto out;
-	x = (struct pctx){c->file, 0, &ldap_conf_format, &c->notes, perr};
-	if ((r = each_line(buf, len, &x, ldap_conf_line, c)) != MFA_OK)
-		goto out;
-	*outp = c;
-	c = NULL;
-out:
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return parse_nomem(perr);
+	if ((r = parse_body(buf, len, file, &c->file, &c->notes, &ldap_conf_format, ldap_conf_line,
+			    c, perr)) == MFA_OK) {
+		*outp = c;
+		c = NULL;
+	}
 	ldap_conf_free(&c);
-	return parse_end(r, perr);
+	return r;
 }
 
 /* ---- sssd.conf ------------------------------------------------------------ */
@@ -919,7 +921,7 @@ sssd_section(struct sssd_builder *b, struct pctx *x, const char *name, size_t nl
 		return MFA_ERR_NOMEM;
 	d = &c->domain[c->ndomains];
 	memset(d, 0, sizeof(*d));
-	if ((d->name = dup_n(name, nlen)) == NULL)
+	if ((d->name = strndup(name, nlen)) == NULL)
 		return MFA_ERR_NOMEM;
 	d->at.file = x->file;
 	d->at.line = x->line;
@@ -1098,25 +1100,24 @@ sssd_conf_parse(const char *buf, size_t len, const char *file, struct sssd_conf 
 		struct mfa_parse_err *perr)
 {
 	struct sssd_builder b;
-	struct pctx x;
 	int r;
 
 	if ((r = parse_start(buf, len, file, outp, perr)) != MFA_OK)
 		return r;
 	*outp = NULL;
 	memset(&b, 0, sizeof(b));
-	r = MFA_ERR_NOMEM;
-	if ((b.c = calloc(1, sizeof(*b.c))) == NULL || (b.c->file = strdup(file)) == NULL)
-		goto out;
-	x = (struct pctx){b.c->file, 0, &sssd_format, &b.c->notes, perr};
-	if ((r = each_line(buf, len, &x, sssd_line, &b)) != MFA_OK ||
-	    (r = sssd_finish(b.c)) != MFA_OK)
-		goto out;
-	*outp = b.c;
-	b.c = NULL;
-out:
+	if ((b.c = calloc(1, sizeof(*b.c))) == NULL)
+		return parse_nomem(perr);
+	if ((r = parse_body(buf, len, file, &b.c->file, &b.c->notes, &sssd_format, sssd_line, &b,
+			    perr)) == MFA_OK &&
+	    (r = sssd_finish(b.c)) == MFA_ERR_NOMEM)
+		parse_nomem(perr);
+	if (r == MFA_OK) {
+		*outp = b.c;
+		b.c = NULL;
+	}
 	sssd_conf_free(&b.c);
-	return parse_end(r, perr);
+	return r;
 }
 
 bool
@@ -1175,23 +1176,20 @@ nslcd_conf_parse(const char *buf, size_t len, const char *file, struct nslcd_con
 		 struct mfa_parse_err *perr)
 {
 	struct nslcd_conf *c = NULL;
-	struct pctx x;
 	int r;
 
 	if ((r = parse_start(buf, len, file, outp, perr)) != MFA_OK)
 		return r;
 	*outp = NULL;
-	r = MFA_ERR_NOMEM;
-	if ((c = calloc(1, sizeof(*c))) == NULL || (c->file = strdup(file)) == NULL)
-		goto out;
-	x = (struct pctx){c->file, 0, &nslcd_format, &c->notes, perr};
-	if ((r = each_line(buf, len, &x, nslcd_line, c)) != MFA_OK)
-		goto out;
-	*outp = c;
-	c = NULL;
-out:
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return parse_nomem(perr);
+	if ((r = parse_body(buf, len, file, &c->file, &c->notes, &nslcd_format, nslcd_line, c,
+			    perr)) == MFA_OK) {
+		*outp = c;
+		c = NULL;
+	}
 	nslcd_conf_free(&c);
-	return parse_end(r, perr);
+	return r;
 }
 
 /* ---- loading all three ---------------------------------------------------- */

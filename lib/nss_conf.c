@@ -37,19 +37,6 @@ is_blank(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
-static char *
-dup_n(const char *p, size_t len)
-{
-	char *s = malloc(len + 1);
-
-	if (s == NULL)
-		return NULL;
-	if (len > 0)
-		memcpy(s, p, len);
-	s[len] = '\0';
-	return s;
-}
-
 /* Index of the word [p, p+len) in names[n] (any case), or -1. */
 static int
 word_index(const char *p, size_t len, const char *const *names, size_t n)
@@ -253,7 +240,7 @@ parse_sources(struct builder *b, unsigned lineno, const char *line, size_t len, 
 		while (pos < len && line[pos] != '[' && line[pos] != ']' && !is_blank(line[pos]))
 			pos++;
 		s = &db->sources[db->nsources];
-		if ((s->name = dup_n(line + start, pos - start)) == NULL)
+		if ((s->name = strndup(line + start, pos - start)) == NULL)
 			return MFA_ERR_NOMEM;
 		s->column = (unsigned)start + 1;
 		source_defaults(s);
@@ -314,7 +301,7 @@ parse_line(struct builder *b, unsigned lineno, const char *line, size_t len)
 		r = add_note(b, lineno, "a second line for a database: the first one is used");
 		goto out;
 	}
-	if ((db.name = dup_n(line + name_start, name_len)) == NULL ||
+	if ((db.name = strndup(line + name_start, name_len)) == NULL ||
 	    mfa_grow_array((void **)&b->c->dbs, &b->dbcap, b->c->ndbs + 1, sizeof(db)) != MFA_OK) {
 		r = MFA_ERR_NOMEM;
 		goto out;
