@@ -45,7 +45,7 @@ for opt in --root --format --output --admin-group --mfa-module --help --version;
 	has "$out" "$opt" "--help"
 done
 
-for bad in "--bogus" "--format xml" "--root" "-x" "extra-arg" "--output"; do
+for bad in "--bogus" "--format xml" "--format HTML" "--root" "-x" "extra-arg" "--output"; do
 	# shellcheck disable=SC2086
 	run $bad
 	expect_rc 64 "bad usage '$bad'"
@@ -92,6 +92,24 @@ chfn = [p for p in r["paths"] if p["service"] == "chfn"]
 assert chfn and chfn[0]["admin_path"] is False
 ids = {f["id"] for f in r["findings"]}
 assert "gap.ssh" in ids and "gap.login" in ids, ids
+EOF
+
+# host, date and every file read with its SHA-256, which sha256sum under the root confirms.
+python3 - "$tmp/out" "$deb" <<'EOF' || fail "json host, date, files"
+import hashlib, json, re, sys
+r = json.load(open(sys.argv[1]))
+root = sys.argv[2]
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["date"]), r["date"]
+assert "host" in r, r.keys()
+paths = [f["path"] for f in r["files"]]
+assert paths == sorted(paths) and len(set(paths)) == len(paths), paths
+for p in ["/etc/pam.d/common-auth", "/etc/ssh/sshd_config", "/etc/sudoers"]:
+    assert p in paths, (p, paths)
+for f in r["files"]:
+    assert set(f) == {"path", "size", "sha256", "changed"}, f
+    data = open(root + f["path"], "rb").read()
+    assert f["sha256"] == hashlib.sha256(data).hexdigest() and f["size"] == len(data), f
+    assert f["changed"] is False, f
 EOF
 
 # --output writes the file, not stdout
