@@ -374,6 +374,8 @@ audit_run(const struct audit_options *opt, struct audit_report **reportp,
 			goto out;
 		}
 	}
+	if ((r = nss_conf_load(ctx.rootfd, &ctx.nss, perr)) != MFA_OK)
+		goto out;
 	if ((r = load_subjects(&ctx)) != MFA_OK || (r = audit_ldap_subjects(&ctx, perr)) != MFA_OK)
 		goto out;
 	if ((r = audit_sudo_paths(&ctx, perr)) != MFA_OK ||
@@ -388,6 +390,7 @@ audit_run(const struct audit_options *opt, struct audit_report **reportp,
 			rep->covered = false;
 	}
 	if ((r = derive_findings(rep)) != MFA_OK || (r = option_findings(&ctx)) != MFA_OK ||
+	    (r = audit_ldap_nss_findings(&ctx)) != MFA_OK ||
 	    (r = take_files(rep, &journal, perr)) != MFA_OK)
 		goto out;
 	*reportp = rep;
@@ -397,6 +400,7 @@ out:
 	file_journal_clear(&journal);
 	subjects_free(&ctx);
 	audit_ldap_free(&ctx);
+	nss_conf_free(&ctx.nss);
 	free(ctx.service_done);
 	pam_host_free(&ctx.pam);
 	accounts_free(&ctx.accounts);

@@ -97,6 +97,12 @@ struct audit_report {
 	char *host; /* the root's /etc/hostname; NULL without one */
 	char *date; /* when the audit ran: UTC, ISO 8601 ("2025-06-01T12:00:00Z") */
 	bool covered;
+	/*
+	 * Why the verdict is not "covered" though no path is a gap: accounts
+	 * the audit could not see (a directory nsswitch.conf names that was
+	 * not read).  NULL when there is no such reason.
+	 */
+	char *incomplete;
 	struct audit_account *accounts;
 	size_t naccounts;
 	struct audit_path *paths;

@@ -26,6 +26,13 @@ static const char *const group_attrs[] = {"objectClass", "cn",     "sAMAccountNa
 					  "memberUid",   "member", "uniqueMember",   "memberOf",
 					  "objectSid",   NULL};
 
+static const char roles_filter[] = "(objectClass=sudoRole)";
+static const char *const role_attrs[] = {
+	"objectClass", "cn",        "sudoUser",      "sudoHost",
+	"sudoCommand", "sudoRunAs", "sudoRunAsUser", "sudoRunAsGroup",
+	"sudoOption",  "sudoOrder", "sudoNotBefore", "sudoNotAfter",
+	NULL};
+
 /*
  * Read a file the auditor was pointed at: no link, a regular file, at most
  * max bytes.  private_file: refuse one that group or others can read.
@@ -206,7 +213,9 @@ audit_directory_fetch(const struct audit_directory_options *o, struct ldap_entri
 		goto out;
 	}
 	if ((r = ldap_dir_search(dir, base, groups_filter, group_attrs, "groups", out, perr)) !=
-	    MFA_OK)
+		    MFA_OK ||
+	    (r = ldap_dir_search(dir, base, roles_filter, role_attrs, "sudo rules", out, perr)) !=
+		    MFA_OK)
 		goto out;
 	if (asprintf(sourcep, "%s (%s)", o->uri, base) < 0) {
 		*sourcep = NULL;

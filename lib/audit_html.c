@@ -174,6 +174,12 @@ write_head(FILE *fp, const struct audit_report *r, const struct audit_matrix *m)
 			"<p id=\"verdict\" class=\"verdict gaps\"><strong>Verdict: GAPS</strong>"
 			" &mdash; %zu of %zu admin paths do not require a second factor.</p>\n",
 			m->ngaps, m->nadmin_paths);
+	if (r->incomplete != NULL) {
+		fputs("<p id=\"incomplete\" class=\"verdict gaps\">Not every account was seen: ",
+		      fp);
+		esc(fp, r->incomplete);
+		fputs(".</p>\n", fp);
+	}
 	fputs("</header>\n<main>\n", fp);
 }
 

@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "audit_mfa.h"
 #include "ldap_accounts.h"
+#include "nss_conf.h"
 #include "pam_flow.h"
 #include "pam_services.h"
 
@@ -29,6 +30,7 @@ struct audit_ctx {
 	int rootfd;
 	struct pam_host *pam;
 	struct accounts *accounts;
+	struct nss_conf *nss;            /* ROOT/etc/nsswitch.conf (or glibc's defaults) */
 	struct ldap_accounts *directory; /* NULL: no directory */
 	struct account_user *dir_users;  /* the directory users that are subjects */
 	size_t ndir_users;
@@ -81,6 +83,16 @@ int audit_vpn_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);
  */
 int audit_ldap_subjects(struct audit_ctx *ctx, struct mfa_parse_err *perr);
 void audit_ldap_free(struct audit_ctx *ctx);
+
+/*
+ * The nsswitch.conf facts the audit needs: for each of passwd, group and
+ * sudoers that lists ldap or sss while no directory was given, a finding
+ * (the directory's accounts or rules are not audited).
+ */
+int audit_ldap_nss_findings(struct audit_ctx *ctx);
+
+/* Does nsswitch.conf's `db` line consult a directory before its files (or without them)? */
+bool audit_nss_directory_first(const struct audit_ctx *ctx, const char *db, bool *files_usedp);
 
 /* Mark a PAM service as reported by another part (sshd, sudo, openvpn). */
 void audit_mark_service(struct audit_ctx *ctx, const char *service);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit_internal.h"
 
@@ -179,6 +180,26 @@ audit_ldap_subjects(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 		if ((r = audit_add_note(ctx->report, "%s: %s", src, d->notes[i])) != MFA_OK)
 			return r;
 	}
+	{
+		const struct nss_db *pw = nss_conf_db(ctx->nss, "passwd");
+		bool files_used;
+
+		if (pw != NULL && !nss_db_uses_directory(pw) &&
+		    (r = audit_add_note(
+			     ctx->report,
+			     "%s: nsswitch.conf's passwd line (%s:%u) lists neither ldap "
+			     "nor sss: the directory's users may not log in here; they "
+			     "are audited as if they could",
+			     src, pw->file, pw->line)) != MFA_OK)
+			return r;
+		if (audit_nss_directory_first(ctx, "passwd", &files_used) && files_used &&
+		    (r = audit_add_note(ctx->report,
+					"%s: nsswitch.conf's passwd line asks the directory before "
+					"files: for a name in both, the directory's entry logs in, "
+					"but this audit takes the local one",
+					src)) != MFA_OK)
+			return r;
+	}
 	if ((r = grow_subjects(ctx, d->nusers)) != MFA_OK)
 		return r;
 	if ((ctx->dir_users = calloc(d->nusers + 1, sizeof(*ctx->dir_users))) == NULL)
@@ -200,6 +221,65 @@ audit_ldap_subjects(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 			continue;
 		}
 		if ((r = add_subject(ctx, u)) != MFA_OK)
+			return r;
+	}
+	return MFA_OK;
+}
+
+bool
+audit_nss_directory_first(const struct audit_ctx *ctx, const char *db, bool *files_usedp)
+{
+	const struct nss_db *d = nss_conf_db(ctx->nss, db);
+	size_t i;
+	bool dir_seen = false, first = false;
+
+	*files_usedp = d == NULL;
+	for (i = 0; d != NULL && i < d->nsources; i++) {
+		const char *name = d->sources[i].name;
+
+		if (strcasecmp(name, "files") == 0 || strcasecmp(name, "compat") == 0) {
+			*files_usedp = true;
+		} else if (strcasecmp(name, "ldap") == 0 || strcasecmp(name, "sss") == 0) {
+			if (!dir_seen && !*files_usedp)
+				first = true;
+			dir_seen = true;
+		}
+	}
+	return first;
+}
+
+int
+audit_ldap_nss_findings(struct audit_ctx *ctx)
+{
+	static const struct {
+		const char *db, *what;
+	} dbs[] = {
+		{"passwd", "its accounts"},
+		{"group", "its groups, and the admins they make"},
+		{"sudoers", "its sudo rules (sudoRole)"},
+	};
+	size_t i;
+	int r;
+
+	if (ctx->opt->directory != NULL)
+		return MFA_OK;
+	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+		const struct nss_db *d = nss_conf_db(ctx->nss, dbs[i].db);
+
+		if (d == NULL || !nss_db_uses_directory(d))
+			continue;
+		/* Admins the audit cannot see: the host is not proven covered. */
+		ctx->report->covered = false;
+		if (ctx->report->incomplete == NULL &&
+		    (ctx->report->incomplete = strdup(
+			     "nsswitch.conf names a directory (ldap or sss) that was not read "
+			     "(give --ldap-uri or --ldap-ldif)")) == NULL)
+			return MFA_ERR_NOMEM;
+		if ((r = audit_add_finding(
+			     ctx->report, "nss.directory_not_read", "high", d->file, d->line,
+			     "%s comes from a directory (ldap or sss) too, and none was "
+			     "read: %s are not audited (give --ldap-uri or --ldap-ldif)",
+			     dbs[i].db, dbs[i].what)) != MFA_OK)
 			return r;
 	}
 	return MFA_OK;

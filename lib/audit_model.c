@@ -249,6 +249,7 @@ audit_report_free(struct audit_report **reportp)
 		free(r->files[i].path);
 	free(r->files);
 	free(r->root);
+	free(r->incomplete);
 	free(r->host);
 	free(r->date);
 	free(r);

@@ -140,10 +140,13 @@ audit_write_text(FILE *fp, const struct audit_report *r)
 	if (r->covered)
 		fprintf(fp, "verdict: COVERED - all %zu admin paths require a second factor\n\n",
 			m.nadmin_paths);
+	else if (m.ngaps == 0 && r->incomplete != NULL)
+		fprintf(fp, "verdict: GAPS - %s\n\n", r->incomplete);
 	else
 		fprintf(fp,
-			"verdict: GAPS - %zu of %zu admin paths do not require a second factor\n\n",
-			m.ngaps, m.nadmin_paths);
+			"verdict: GAPS - %zu of %zu admin paths do not require a second factor%s%s\n\n",
+			m.ngaps, m.nadmin_paths, r->incomplete != NULL ? "; and " : "",
+			r->incomplete != NULL ? r->incomplete : "");
 
 	fprintf(fp, "admin accounts:\n");
 	for (i = 0; i < r->naccounts; i++) {
@@ -262,6 +265,7 @@ audit_write_json(FILE *fp, const struct audit_report *r)
 	json_str_or_null(w, "date", r->date);
 	json_key(w, "verdict");
 	json_string(w, r->covered ? "covered" : "gaps");
+	json_str_or_null(w, "incomplete", r->incomplete);
 
 	json_key(w, "accounts");
 	json_begin_array(w);

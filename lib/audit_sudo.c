@@ -9,6 +9,7 @@
 
 #include "audit_internal.h"
 #include "sudoers.h"
+#include "sudoers_ldap.h"
 
 static int
 add_grant_evidence(struct audit_path *p, const struct sudoers_grant *g)
@@ -96,21 +97,82 @@ grant_path(struct audit_ctx *ctx, const struct audit_subject *s, const struct su
 	return r;
 }
 
+/*
+ * The directory's sudoRole entries as sudoers lines, when nsswitch.conf's
+ * sudoers line names ldap or sss and a directory was read; *slp stays NULL
+ * otherwise.  *files_usedp / *dir_firstp: the order of the sources.
+ */
+static int
+directory_rules(struct audit_ctx *ctx, struct sudoers_ldap **slp, bool *files_usedp,
+		bool *dir_firstp, struct mfa_parse_err *perr)
+{
+	const struct nss_db *db = nss_conf_db(ctx->nss, "sudoers");
+	size_t i;
+	int r;
+
+	*slp = NULL;
+	*files_usedp = true;
+	*dir_firstp = false;
+	if (ctx->opt->directory == NULL || db == NULL || !nss_db_uses_directory(db))
+		return MFA_OK;
+	*dir_firstp = audit_nss_directory_first(ctx, "sudoers", files_usedp);
+	if ((r = sudoers_ldap_convert(ctx->opt->directory, slp, perr)) != MFA_OK)
+		return r;
+	if ((r = audit_add_note(ctx->report, "sudo rules: %s (%s:%u), %zu from the directory %s",
+				db->name, db->file, db->line, (*slp)->nbuffers,
+				ctx->opt->directory_source != NULL ? ctx->opt->directory_source
+								   : "")) != MFA_OK)
+		return r;
+	for (i = 0; i < (*slp)->nnotes; i++) {
+		if ((r = audit_add_note(ctx->report, "%s", (*slp)->notes[i])) != MFA_OK)
+			return r;
+	}
+	return MFA_OK;
+}
+
+static int
+no_sudo(struct audit_ctx *ctx, const char *why)
+{
+	audit_mark_service(ctx, "sudo");
+	audit_mark_service(ctx, "sudo-i");
+	return audit_add_note(ctx->report, "%s: sudo not audited", why);
+}
+
 int
 audit_sudo_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 {
 	struct sudoers *sd = NULL;
-	size_t k, i;
+	struct sudoers_ldap *sl = NULL;
+	const struct sudoers_buffer *extra = NULL;
+	size_t k, i, nextra = 0;
+	bool files_used, dir_first;
 	int r;
 
-	r = sudoers_load_host(ctx->rootfd, "/etc/sudoers", ctx->hostname, &sd, perr);
-	if (r == MFA_ERR_NOT_FOUND) {
-		audit_mark_service(ctx, "sudo");
-		audit_mark_service(ctx, "sudo-i");
-		return audit_add_note(ctx->report, "no /etc/sudoers: sudo not audited");
+	if ((r = directory_rules(ctx, &sl, &files_used, &dir_first, perr)) != MFA_OK)
+		goto out;
+	if (sl != NULL) {
+		extra = sl->buffers;
+		nextra = sl->nbuffers;
+	}
+	if (!files_used && nextra == 0) {
+		r = no_sudo(ctx, "sudo rules come only from the directory, which holds none");
+		goto out;
+	}
+	r = sudoers_load_with(ctx->rootfd, files_used ? "/etc/sudoers" : NULL, ctx->hostname, extra,
+			      nextra, dir_first, &sd, perr);
+	if (r == MFA_ERR_NOT_FOUND && nextra > 0) {
+		r = sudoers_load_with(ctx->rootfd, NULL, ctx->hostname, extra, nextra, dir_first,
+				      &sd, perr);
+		if (r == MFA_OK)
+			r = audit_add_note(
+				ctx->report,
+				"no /etc/sudoers: only the directory's rules are audited");
+	} else if (r == MFA_ERR_NOT_FOUND) {
+		r = no_sudo(ctx, "no /etc/sudoers");
+		goto out;
 	}
 	if (r != MFA_OK)
-		return r;
+		goto out;
 	for (i = 0; i < sd->nwarnings; i++) {
 		if ((r = audit_add_finding(ctx->report, "sudo.warning", "low", NULL, 0, "%s",
 					   sd->warnings[i])) != MFA_OK)
@@ -158,5 +220,6 @@ audit_sudo_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr)
 	r = MFA_OK;
 out:
 	sudoers_free(&sd);
+	sudoers_ldap_free(&sl);
 	return r;
 }

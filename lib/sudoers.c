@@ -1163,6 +1163,7 @@ struct pctx {
 	char *stack[SUDOERS_MAX_DEPTH + 1]; /* resolved paths of the files being read */
 	unsigned depth;
 	size_t total;
+	bool no_include; /* a buffer from elsewhere (a directory): includes are refused */
 	struct mfa_parse_err *perr;
 };
 
@@ -2074,6 +2075,8 @@ do_include(struct pctx *c, struct lx *l, bool dir, size_t start)
 	size_t n;
 
 	memset(&t, 0, sizeof(t));
+	if (c->no_include)
+		return lx_error(l, "an include in rules that do not come from a file");
 	while (is_blank(lx_c(l, 0)))
 		l->pos++;
 	t.line = l->line;
@@ -2482,9 +2485,40 @@ finish(struct pctx *c, int r, struct sudoers **sp, struct sudoers **outp)
 	return r;
 }
 
+/* Parse the extra buffers (no includes in them). */
+static int
+parse_extra(struct pctx *c, const struct sudoers_buffer *extra, size_t nextra)
+{
+	size_t i;
+	int r = 0;
+
+	c->no_include = true;
+	for (i = 0; i < nextra && r == 0; i++) {
+		mfa_parse_err_init(c->perr, extra[i].file);
+		if (extra[i].len > SUDOERS_MAX_BYTES ||
+		    c->total + extra[i].len > SUDOERS_MAX_TOTAL) {
+			mfa_parse_err_set(c->perr, 0, 0, "more sudoers rules than %u bytes",
+					  SUDOERS_MAX_TOTAL);
+			r = MFA_ERR_TOO_LARGE;
+		} else {
+			r = parse_file(c, extra[i].file, extra[i].buf, extra[i].len);
+		}
+	}
+	c->no_include = false;
+	return r;
+}
+
 int
 sudoers_load_host(int rootfd, const char *path, const char *host, struct sudoers **outp,
 		  struct mfa_parse_err *perr)
+{
+	return sudoers_load_with(rootfd, path, host, NULL, 0, false, outp, perr);
+}
+
+int
+sudoers_load_with(int rootfd, const char *path, const char *host,
+		  const struct sudoers_buffer *extra, size_t nextra, bool extra_first,
+		  struct sudoers **outp, struct mfa_parse_err *perr)
 {
 	struct pctx c;
 	struct sudoers *s = NULL;
@@ -2493,7 +2527,8 @@ sudoers_load_host(int rootfd, const char *path, const char *host, struct sudoers
 	int r;
 
 	mfa_parse_err_init(perr, path);
-	if (rootfd < 0 || path == NULL || path[0] != '/' || outp == NULL)
+	if (rootfd < 0 || (path == NULL && nextra == 0) || (path != NULL && path[0] != '/') ||
+	    (extra == NULL && nextra > 0) || outp == NULL)
 		return MFA_ERR_INVALID_ARG;
 	memset(&c, 0, sizeof(c));
 	c.rootfd = rootfd;
@@ -2509,9 +2544,17 @@ sudoers_load_host(int rootfd, const char *path, const char *host, struct sudoers
 		}
 		c.host_tried = true;
 	}
-	if ((r = root_fs_read_file(rootfd, path, SUDOERS_MAX_BYTES, &buf, &len, NULL, perr)) != 0)
+	if (extra_first && (r = parse_extra(&c, extra, nextra)) != 0)
 		goto out;
-	r = parse_file(&c, path, buf, len);
+	if (path != NULL) {
+		r = root_fs_read_file(rootfd, path, SUDOERS_MAX_BYTES, &buf, &len, NULL, perr);
+		if (r != 0)
+			goto out;
+		if ((r = parse_file(&c, path, buf, len)) != 0)
+			goto out;
+	}
+	if (!extra_first)
+		r = parse_extra(&c, extra, nextra);
 out:
 	free(buf);
 	return finish(&c, r, &s, outp);

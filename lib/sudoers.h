@@ -198,6 +198,23 @@ int sudoers_load(int rootfd, const char *path, struct sudoers **outp, struct mfa
 int sudoers_load_host(int rootfd, const char *path, const char *host, struct sudoers **outp,
 		      struct mfa_parse_err *perr);
 
+/* Rules that come from somewhere else than a file (sudoRole entries, sudoers_ldap.h). */
+struct sudoers_buffer {
+	const char *file; /* what evidence names as the file: "sudoRole cn=x,ou=SUDOers,..." */
+	const char *buf;
+	size_t len;
+};
+
+/*
+ * As sudoers_load_host(), with `nextra` buffers parsed before (extra_first)
+ * or after the file and its includes, as sudo reads its sources in the
+ * order nsswitch.conf's `sudoers:` line gives; path NULL: no file at all
+ * (`sudoers: ldap`).  An include in a buffer is a parse error.
+ */
+int sudoers_load_with(int rootfd, const char *path, const char *host,
+		      const struct sudoers_buffer *extra, size_t nextra, bool extra_first,
+		      struct sudoers **outp, struct mfa_parse_err *perr);
+
 /* Parse one buffer with no includes allowed to be followed (rootfd < 0: includes fail). */
 int sudoers_parse_buffer(const char *buf, size_t len, const char *file, struct sudoers **outp,
 			 struct mfa_parse_err *perr);

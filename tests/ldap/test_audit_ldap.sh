@@ -73,7 +73,7 @@ check_directory_facts() {
 		'acc["alice"]["source"] == "ldap" and acc["root"]["source"] == "local"' \
 		'any("sudoers: /etc/sudoers:4" in v for v in acc["alice"]["admin_via"])' \
 		'acc["alice"]["enrolled"] and not acc["bob"]["enrolled"]' \
-		'any("sudoers: /etc/sudoers:4" in v for v in acc["bob"]["admin_via"])' \
+		'any("sudoRole cn=ops-all" in v for v in acc["bob"]["admin_via"])' \
 		'any("member of wheel (ldap memberUid" in v for v in acc["carol"]["admin_via"])' \
 		'any("member of wheel (ldap gidNumber" in v for v in acc["erin"]["admin_via"])' \
 		'any(v.startswith("uid 0") for v in acc["toor"]["admin_via"])' \
@@ -84,7 +84,15 @@ check_directory_facts() {
 		'"NOPASSWD" in paths[("sudo", "sudo", "dave")]["reason"]' \
 		'd["verdict"] == "gaps"' \
 		'any("8 users and 6 groups read" in n for n in d["notes"])' \
-		'any("uid=root,ou=people" in n and "/etc/passwd:1" in n for n in d["notes"])'
+		'any("uid=root,ou=people" in n and "/etc/passwd:1" in n for n in d["notes"])' \
+		'not paths[("sudo", "sudo", "carol")]["covered"]' \
+		'"NOPASSWD" in paths[("sudo", "sudo", "carol")]["reason"]' \
+		'any(e["file"] == "sudoRole cn=backup-nopw,ou=SUDOers,dc=example,dc=org" for e in paths[("sudo", "sudo", "carol")]["evidence"])' \
+		'paths[("sudo", "sudo", "erin")]["covered"]' \
+		'any("sudoRole cn=late" in v for v in acc["erin"]["admin_via"])' \
+		'not any("elsewhere" in v for v in acc["alice"]["admin_via"])' \
+		'any("5 from the directory" in n and "nsswitch.conf:4" in n for n in d["notes"])' \
+		'not any(f["id"] == "nss.directory_not_read" for f in d["findings"])'
 }
 
 # --- a directory with the test users, TLS on ------------------------------------
@@ -95,7 +103,7 @@ slapd_tls "$dir" || {
 	echo "cannot make the test CA" >&2
 	exit 1
 }
-slapd_load "$dir" "$here/data/base.ldif" "$here/data/rfc2307.ldif" || exit 1
+slapd_load "$dir" "$here/data/base.ldif" "$here/data/rfc2307.ldif" "$here/data/sudo.ldif" || exit 1
 slapd_start "$dir" || exit 1
 uri=ldap://127.0.0.1:$SLAPD_PORT
 binddn=cn=auditor,dc=example,dc=org
@@ -108,6 +116,13 @@ run --root "$root" --ldap-uri "$uri" --ldap-bind-dn "$binddn" --ldap-password-fi
 expect_rc 1 "simple bind"
 check_directory_facts "simple bind"
 grep -q auditor-secret "$tmp/out" "$tmp/err" && fail "simple bind: the password is in the output"
+
+# Without a directory, a host whose nsswitch.conf names ldap is no silent "covered".
+run --root "$root" --format json
+expect_rc 1 "no directory given"
+json_check "no directory given" \
+	'sorted(f["line"] for f in d["findings"] if f["id"] == "nss.directory_not_read") == [1, 2, 4]' \
+	'all(f["severity"] == "high" and f["file"] == "/etc/nsswitch.conf" for f in d["findings"] if f["id"] == "nss.directory_not_read")'
 
 # The text report names the nested route and the directory.
 run --root "$root" --ldap-uri "$uri" --ldap-bind-dn "$binddn" --ldap-password-file "$tmp/pw"
