@@ -40,11 +40,13 @@ struct cli {
 	const char *mfa_modules[MAX_LIST];
 	size_t nmfa_modules;
 	struct audit_directory_options ldap;
+	bool ldap_host; /* --ldap: the directory the host's own configuration names */
 };
 
 /* Long options without a short one. */
 enum {
-	OPT_LDAP_URI = 256,
+	OPT_LDAP = 256,
+	OPT_LDAP_URI,
 	OPT_LDAP_STARTTLS,
 	OPT_LDAP_CA,
 	OPT_LDAP_BIND_DN,
@@ -58,7 +60,7 @@ enum {
 static const char usage_line[] =
 	"usage: " PROG " [--root DIR] [--format text|json|html] [--output FILE]\n"
 	"       [--admin-group GROUP]... [--mfa-module NAME]...\n"
-	"       [--ldap-uri URI [--ldap-starttls] [--ldap-ca FILE] [--ldap-base DN]\n"
+	"       [--ldap | --ldap-uri URI [--ldap-starttls] [--ldap-ca FILE] [--ldap-base DN]\n"
 	"        [--ldap-bind-dn DN --ldap-password-file FILE | --ldap-sasl-external]\n"
 	"        [--ldap-timeout SECONDS] | --ldap-ldif FILE] [--help] [--version]\n";
 
@@ -85,6 +87,8 @@ help(void)
 	      "                          the defaults sudo, wheel and admin)\n"
 	      "  -m, --mfa-module NAME   count module NAME (e.g. pam_foo) as a second factor,\n"
 	      "                          besides the known ones (repeatable)\n"
+	      "      --ldap              audit the directory the host's own sssd.conf,\n"
+	      "                          nslcd.conf or ldap.conf names (options below override)\n"
 	      "      --ldap-uri URI      audit the users and groups of this directory too\n"
 	      "                          (ldap://, ldaps:// or ldapi://; several, space-separated)\n"
 	      "      --ldap-starttls     require StartTLS on ldap://\n"
@@ -117,20 +121,72 @@ bad_usage(const char *fmt, const char *arg)
 
 /* The LDAP options that make no sense together, or alone. */
 static int
-check_ldap_args(const struct audit_directory_options *l)
+check_ldap_args(const struct audit_directory_options *l, bool host)
 {
 	bool server = l->starttls || l->ca_file != NULL || l->bind_dn != NULL ||
 		      l->password_file != NULL || l->sasl_external || l->base != NULL ||
 		      l->timeout != 0;
 
-	if (l->ldif_file != NULL && (l->uri != NULL || server))
+	if (l->ldif_file != NULL && (l->uri != NULL || server || host))
 		return bad_usage("--ldap-ldif reads an export: no server options with it", NULL);
-	if (l->uri == NULL && server)
-		return bad_usage("the --ldap-* server options need --ldap-uri", NULL);
-	if ((l->bind_dn != NULL) != (l->password_file != NULL))
-		return bad_usage("--ldap-bind-dn and --ldap-password-file go together", NULL);
+	if (l->uri == NULL && server && !host)
+		return bad_usage("the --ldap-* server options need --ldap-uri or --ldap", NULL);
+	/* With --ldap, the bind DN may come from the host's configuration. */
+	if (l->bind_dn != NULL && l->password_file == NULL)
+		return bad_usage("--ldap-bind-dn needs --ldap-password-file", NULL);
+	if (l->password_file != NULL && l->bind_dn == NULL && !host)
+		return bad_usage("--ldap-password-file needs --ldap-bind-dn", NULL);
 	if (l->bind_dn != NULL && l->sasl_external)
 		return bad_usage("--ldap-bind-dn or --ldap-sasl-external, not both", NULL);
+	return 0;
+}
+
+static void print_error(const char *root, const struct mfa_parse_err *perr, int err);
+
+/*
+ * --ldap: the host's own directory settings under the options given.  0 or
+ * an exit status (the message printed).  *fromp: which file named them.
+ */
+static int
+host_directory(struct cli *cli, struct audit_directory_host *h, char **fromp)
+{
+	struct audit_directory_options *l = &cli->ldap;
+	struct mfa_parse_err perr;
+	int r;
+
+	if ((r = audit_directory_host_defaults(cli->root, h, &perr)) != MFA_OK) {
+		fprintf(stderr, PROG ": --ldap: ");
+		print_error(cli->root, &perr, r);
+		return AUDIT_EXIT_CANNOT_AUDIT;
+	}
+	if (l->uri == NULL)
+		l->uri = h->uri;
+	if (l->base == NULL)
+		l->base = h->base;
+	if (l->ca_file == NULL)
+		l->ca_file = h->ca_file;
+	if (l->timeout == 0)
+		l->timeout = h->timeout;
+	l->starttls = l->starttls || h->starttls;
+	if (l->bind_dn == NULL && !l->sasl_external && h->bind_dn != NULL) {
+		if (l->password_file == NULL && h->bind_secret) {
+			fprintf(stderr,
+				PROG ": --ldap: the host binds as %s with a password in %s, "
+				     "which is not read: give --ldap-password-file FILE (or "
+				     "--ldap-bind-dn, --ldap-sasl-external)\n",
+				h->bind_dn, h->from);
+			return AUDIT_EXIT_CANNOT_AUDIT;
+		}
+		if (l->password_file != NULL)
+			l->bind_dn = h->bind_dn;
+	}
+	if (l->password_file != NULL && l->bind_dn == NULL) {
+		fprintf(stderr,
+			PROG ": --ldap-password-file: the host's configuration names no bind DN; "
+			     "give --ldap-bind-dn\n");
+		return AUDIT_EXIT_CANNOT_AUDIT;
+	}
+	*fromp = h->from;
 	return 0;
 }
 
@@ -152,6 +208,7 @@ parse_args(int argc, char **argv, struct cli *cli)
 		{"output", required_argument, NULL, 'o'},
 		{"admin-group", required_argument, NULL, 'g'},
 		{"mfa-module", required_argument, NULL, 'm'},
+		{"ldap", no_argument, NULL, OPT_LDAP},
 		{"ldap-uri", required_argument, NULL, OPT_LDAP_URI},
 		{"ldap-starttls", no_argument, NULL, OPT_LDAP_STARTTLS},
 		{"ldap-ca", required_argument, NULL, OPT_LDAP_CA},
@@ -202,6 +259,9 @@ parse_args(int argc, char **argv, struct cli *cli)
 			if (cli->nmfa_modules == MAX_LIST)
 				return bad_usage("too many --mfa-module options", NULL);
 			cli->mfa_modules[cli->nmfa_modules++] = optarg;
+			break;
+		case OPT_LDAP:
+			cli->ldap_host = true;
 			break;
 		case OPT_LDAP_URI:
 			cli->ldap.uri = optarg;
@@ -257,7 +317,7 @@ parse_args(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument", argv[optind]);
-	return check_ldap_args(&cli->ldap);
+	return check_ldap_args(&cli->ldap, cli->ldap_host);
 }
 
 /* Where a path inside the root is on this machine. */
@@ -335,11 +395,14 @@ main(int argc, char **argv)
 	struct ldap_entries directory = {0};
 	char *directory_source = NULL;
 	size_t nref = 0;
+	struct audit_directory_host host;
+	char *from = NULL;
 	FILE *out = stdout;
 	const char *why = NULL;
 	int r, status = AUDIT_EXIT_CANNOT_AUDIT;
 
 	memset(&cli, 0, sizeof(cli));
+	memset(&host, 0, sizeof(host));
 	/* libldap takes no defaults from this machine's ldap.conf or ~/.ldaprc. */
 	if (setenv("LDAPNOINIT", "1", 1) != 0) {
 		fprintf(stderr, PROG ": setenv: %s\n", strerror(errno));
@@ -357,6 +420,10 @@ main(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, PROG ": auditing the host under %s\n", cli.root);
 	mfa_parse_err_init(&perr, NULL);
+	if (cli.ldap_host && (r = host_directory(&cli, &host, &from)) != 0) {
+		audit_directory_host_clear(&host);
+		return r;
+	}
 	if (cli.ldap.uri != NULL || cli.ldap.ldif_file != NULL) {
 		if (isatty(STDERR_FILENO)) {
 			cli.ldap.progress = ldap_progress;
@@ -370,6 +437,7 @@ main(int argc, char **argv)
 			fprintf(stderr, PROG ": cannot read the directory: ");
 			print_error(cli.root, &perr, r);
 			ldap_entries_clear(&directory);
+			audit_directory_host_clear(&host);
 			return AUDIT_EXIT_CANNOT_AUDIT;
 		}
 		opt.directory = &directory;
@@ -377,6 +445,17 @@ main(int argc, char **argv)
 	}
 	r = audit_run(&opt, &report, &perr);
 	ldap_entries_clear(&directory);
+	if (r == MFA_OK && from != NULL)
+		r = audit_add_note(report,
+				   "%s: the directory's settings are the host's own, from %s",
+				   directory_source, from);
+	audit_directory_host_clear(&host);
+	if (r != MFA_OK && report != NULL) {
+		free(directory_source);
+		fprintf(stderr, PROG ": cannot audit: %s\n", mfa_strerror(r));
+		audit_report_free(&report);
+		return AUDIT_EXIT_CANNOT_AUDIT;
+	}
 	if (r != MFA_OK) {
 		free(directory_source);
 		fprintf(stderr, PROG ": cannot audit: ");

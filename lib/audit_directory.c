@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ldap_conf.h"
 #include "mfa_mem.h"
+#include "root_fs.h"
 
 static const char users_filter[] =
 	"(|(objectClass=posixAccount)(&(objectClass=user)(!(objectClass=computer))))";
@@ -230,4 +233,127 @@ out:
 	free(base);
 	ldap_dir_close(&dir);
 	return r;
+}
+
+/* ---- the host's own directory ------------------------------------------------- */
+
+static int
+dup_opt(char **dst, const struct ldap_conf_str *src)
+{
+	if (src == NULL || src->value == NULL)
+		return MFA_OK;
+	return (*dst = strdup(src->value)) == NULL ? MFA_ERR_NOMEM : MFA_OK;
+}
+
+/* The URIs, space-separated; sssd's ipa_server/ad_server become ldap://NAME. */
+static int
+host_uris(const struct ldap_defaults *d, char **urip)
+{
+	const struct ldap_conf_list *l = d->uris != NULL && d->uris->n > 0 ? d->uris : d->servers;
+	size_t i, n = 0;
+	char *u;
+
+	*urip = NULL;
+	for (i = 0; l != NULL && i < l->n; i++)
+		n += strlen(l->items[i].value) + sizeof("ldap:// ");
+	if (n == 0)
+		return MFA_OK;
+	if ((u = calloc(1, n + 1)) == NULL)
+		return MFA_ERR_NOMEM;
+	for (i = 0; i < l->n; i++) {
+		const char *v = l->items[i].value;
+		bool scheme = strstr(v, "://") != NULL;
+
+		/* DNS discovery (_srv_, DNS:...) is not a server the auditor can name. */
+		if (strcmp(v, "_srv_") == 0 || strncasecmp(v, "DNS", 3) == 0)
+			continue;
+		if (u[0] != '\0')
+			strcat(u, " ");
+		if (!scheme)
+			strcat(u, "ldap://");
+		strcat(u, v);
+	}
+	if (u[0] == '\0') {
+		free(u);
+		return MFA_OK;
+	}
+	*urip = u;
+	return MFA_OK;
+}
+
+int
+audit_directory_host_defaults(const char *root, struct audit_directory_host *h,
+			      struct mfa_parse_err *perr)
+{
+	struct ldap_confs *c = NULL;
+	struct ldap_defaults d;
+	const struct ldap_conf_src *at = NULL;
+	int rootfd = -1, r;
+
+	if (root == NULL || h == NULL)
+		return MFA_ERR_INVALID_ARG;
+	memset(h, 0, sizeof(*h));
+	if ((r = root_fs_open_root(root, &rootfd, perr)) != MFA_OK)
+		return r;
+	r = ldap_confs_load(rootfd, &c, perr);
+	close(rootfd);
+	if (r != MFA_OK)
+		return r;
+	if ((r = ldap_confs_defaults(c, &d)) != MFA_OK)
+		goto out;
+	if ((r = host_uris(&d, &h->uri)) != MFA_OK)
+		goto out;
+	if (d.from == LDAP_DEFAULTS_NONE || h->uri == NULL) {
+		mfa_parse_err_init(perr, root);
+		mfa_parse_err_set(perr, 0, 0,
+				  "no sssd.conf, nslcd.conf or ldap.conf under the root names an "
+				  "LDAP server by URI (DNS discovery is not followed): give "
+				  "--ldap-uri");
+		r = MFA_ERR_NOT_FOUND;
+		goto out;
+	}
+	if ((r = dup_opt(&h->base, d.base)) != MFA_OK ||
+	    (r = dup_opt(&h->bind_dn, d.binddn)) != MFA_OK)
+		goto out;
+	h->bind_secret = d.bind_secret != NULL && d.bind_secret->line != 0;
+	h->starttls = d.start_tls == LDAPCONF_TRUE;
+	if (d.network_timeout != NULL && d.network_timeout->set && d.network_timeout->value > 0 &&
+	    d.network_timeout->value <= 3600)
+		h->timeout = (int)d.network_timeout->value;
+	if (d.tls_cacert != NULL && d.tls_cacert->value != NULL &&
+	    asprintf(&h->ca_file, "%s%s", strcmp(root, "/") == 0 ? "" : root, d.tls_cacert->value) <
+		    0) {
+		h->ca_file = NULL;
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if (d.uris != NULL && d.uris->n > 0)
+		at = &d.uris->items[0].at;
+	else if (d.servers != NULL && d.servers->n > 0)
+		at = &d.servers->items[0].at;
+	if (asprintf(&h->from, "%s:%u (%s%s%s)", at != NULL ? at->file : "?",
+		     at != NULL ? at->line : 0, ldap_defaults_from_name(d.from),
+		     d.domain != NULL ? " domain " : "",
+		     d.domain != NULL ? d.domain->name : "") < 0) {
+		h->from = NULL;
+		r = MFA_ERR_NOMEM;
+	}
+out:
+	ldap_confs_free(&c);
+	if (r != MFA_OK)
+		audit_directory_host_clear(h);
+	return r;
+}
+
+void
+audit_directory_host_clear(struct audit_directory_host *h)
+{
+	if (h == NULL)
+		return;
+	free(h->uri);
+	free(h->base);
+	free(h->bind_dn);
+	free(h->ca_file);
+	free(h->from);
+	memset(h, 0, sizeof(*h));
 }

@@ -50,4 +50,32 @@ struct audit_directory_options {
 int audit_directory_fetch(const struct audit_directory_options *o, struct ldap_entries *out,
 			  char **sourcep, size_t *nreferralsp, struct mfa_parse_err *perr);
 
+/*
+ * The directory the audited host itself uses, from its configuration
+ * under `root` (ldap_conf.h: sssd.conf, nslcd.conf, ldap.conf, in that
+ * precedence): for `mfacover-audit --ldap`.  Paths in it (the CA file) are
+ * made paths on this machine under the root.  `from` says which file and
+ * line named the server.  bind_secret: the host binds as bind_dn with a
+ * password kept in its configuration, which the auditor does not read.
+ */
+struct audit_directory_host {
+	char *uri; /* space-separated */
+	char *base;
+	char *bind_dn;
+	bool bind_secret;
+	char *ca_file;
+	bool starttls;
+	int timeout; /* 0: not set */
+	char *from;  /* "/etc/sssd/sssd.conf:3 (sssd domain example.org)" */
+};
+
+/*
+ * Fill *h (zeroed first).  MFA_ERR_NOT_FOUND with a message in perr when
+ * no file under the root names a server the auditor can reach by URI; the
+ * ldap_conf.h parse errors.
+ */
+int audit_directory_host_defaults(const char *root, struct audit_directory_host *h,
+				  struct mfa_parse_err *perr);
+void audit_directory_host_clear(struct audit_directory_host *h);
+
 #endif /* MFA_AUDIT_DIRECTORY_H */

@@ -150,6 +150,41 @@ run --root "$root" --ldap-uri "ldap://127.0.0.1:$SLAPD_PORT" --ldap-starttls --l
 expect_rc 1 "StartTLS"
 check_directory_facts "StartTLS"
 
+# --ldap: the directory the host's own sssd.conf names (StartTLS, its CA file
+# inside the root, its bind DN); the password it keeps there is not read.
+hostroot=$tmp/hostroot
+cp -a "$root" "$hostroot"
+mkdir -p "$hostroot/etc/sssd" "$hostroot/etc/ssl"
+cp "$dir/ca.pem" "$hostroot/etc/ssl/directory-ca.pem"
+cat >"$hostroot/etc/sssd/sssd.conf" <<SSSD_EOF
+[sssd]
+services = nss, pam, sudo
+domains = example.org
+
+[domain/example.org]
+id_provider = ldap
+ldap_uri = ldap://127.0.0.1:$SLAPD_PORT
+ldap_search_base = dc=example,dc=org
+ldap_default_bind_dn = $binddn
+ldap_default_authtok = host-kept-secret
+ldap_id_use_start_tls = true
+ldap_tls_cacert = /etc/ssl/directory-ca.pem
+SSSD_EOF
+chmod 600 "$hostroot/etc/sssd/sssd.conf"
+run --root "$hostroot" --ldap
+expect_rc 2 "--ldap without the password"
+has "$err" "binds as $binddn with a password in /etc/sssd/sssd.conf" "--ldap without the password"
+run --root "$hostroot" --ldap --ldap-password-file "$tmp/pw" --format json
+expect_rc 1 "--ldap from sssd.conf"
+check_directory_facts "--ldap from sssd.conf"
+json_check "--ldap from sssd.conf" \
+	'any("the host'"'"'s own, from /etc/sssd/sssd.conf:7 (sssd domain example.org)" in n for n in d["notes"])'
+grep -q host-kept-secret "$tmp/out" "$tmp/err" && fail "--ldap: the host's password is in the output"
+# A host whose configuration names no server: exit 2, and what to give instead.
+run --root "$root" --ldap
+expect_rc 2 "--ldap, no server named"
+has "$err" "give --ldap-uri" "--ldap, no server named"
+
 # StartTLS with a CA that did not sign the certificate: refused, exit 2.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other \
 	-keyout "$tmp/other.key" -out "$tmp/other.pem" >/dev/null 2>&1
@@ -232,7 +267,8 @@ has "$err" "$tmp/bad.ldif:3" "malformed LDIF"
 # Usage: server options without a server, both binds, an LDIF with a server.
 for bad in "--ldap-starttls" "--ldap-bind-dn x" "--ldap-uri $uri --ldap-bind-dn x" \
 	"--ldap-uri $uri --ldap-sasl-external --ldap-bind-dn x --ldap-password-file $tmp/pw" \
-	"--ldap-ldif $tmp/bad.ldif --ldap-uri $uri" "--ldap-uri $uri --ldap-timeout 0"; do
+	"--ldap-ldif $tmp/bad.ldif --ldap-uri $uri" "--ldap-uri $uri --ldap-timeout 0" \
+	"--ldap-ldif $tmp/bad.ldif --ldap" "--ldap-password-file $tmp/pw"; do
 	# shellcheck disable=SC2086
 	run --root "$root" $bad
 	expect_rc 64 "usage '$bad'"
