@@ -75,6 +75,13 @@ int root_fs_host_dir(const char *root, const char *path, bool create, mode_t lea
  * not fail the read; it sticks in the journal's err, which
  * file_journal_finish returns, so the owner of the journal fails instead.
  *
+ * The hash of a file is a verifier of its contents: a file whose only
+ * unknown part may be a low-entropy secret (a bind password in nslcd.conf
+ * or sssd.conf) must not be read while a journal is set, or the report
+ * would let guesses of the password be tested.  Such files are read outside
+ * audit_run (the LDAP defaults); files with high-entropy secrets (OATH
+ * seeds, Duo's skey) are listed.
+ *
  * Sets the calling thread's journal (NULL: none) and returns the one it
  * replaces, so that a caller can restore it:
  *
