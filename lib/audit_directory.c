@@ -19,16 +19,26 @@
 
 static const char users_filter[] =
 	"(|(objectClass=posixAccount)(&(objectClass=user)(!(objectClass=computer))))";
-static const char *const user_attrs[] = {"objectClass",        "uid",           "sAMAccountName",
-					 "uidNumber",          "gidNumber",     "homeDirectory",
-					 "loginShell",         "memberOf",      "primaryGroupID",
-					 "userAccountControl", "nsAccountLock", NULL};
+static const char *const user_attrs[] = {"objectClass",     "uid",
+					 "sAMAccountName",  "uidNumber",
+					 "gidNumber",       "homeDirectory",
+					 "loginShell",      "memberOf",
+					 "primaryGroupID",  "userAccountControl",
+					 "nsAccountLock",   "unixHomeDirectory",
+					 "ipaUserAuthType", "oathHOTPToken",
+					 "oathTOTPToken",   NULL};
 static const char groups_filter[] = "(|(objectClass=posixGroup)(objectClass=groupOfNames)"
 				    "(objectClass=groupOfUniqueNames)(objectClass=group))";
 static const char *const group_attrs[] = {"objectClass", "cn",     "sAMAccountName", "gidNumber",
 					  "memberUid",   "member", "uniqueMember",   "memberOf",
 					  "objectSid",   NULL};
 
+/* Second-factor tokens and FreeIPA's global authentication types: no secret asked for. */
+static const char tokens_filter[] = "(|(objectClass=ipatokenTOTP)(objectClass=ipatokenHOTP)"
+				    "(objectClass=oathHOTPToken)(objectClass=oathTOTPToken)"
+				    "(&(cn=ipaConfig)(ipaUserAuthType=*)))";
+static const char *const token_attrs[] = {
+	"objectClass", "cn", "ipatokenOwner", "ipatokenDisabled", "ipaUserAuthType", NULL};
 static const char roles_filter[] = "(objectClass=sudoRole)";
 static const char *const role_attrs[] = {
 	"objectClass", "cn",        "sudoUser",      "sudoHost",
@@ -218,6 +228,8 @@ audit_directory_fetch(const struct audit_directory_options *o, struct ldap_entri
 	if ((r = ldap_dir_search(dir, base, groups_filter, group_attrs, "groups", out, perr)) !=
 		    MFA_OK ||
 	    (r = ldap_dir_search(dir, base, roles_filter, role_attrs, "sudo rules", out, perr)) !=
+		    MFA_OK ||
+	    (r = ldap_dir_search(dir, base, tokens_filter, token_attrs, "tokens", out, perr)) !=
 		    MFA_OK)
 		goto out;
 	if (asprintf(sourcep, "%s (%s)", o->uri, base) < 0) {

@@ -23,6 +23,7 @@ struct audit_subject {
 	unsigned *gids;                  /* the same groups' ids (UINT32_MAX: none) */
 	size_t ngroups;
 	struct audit_account *account; /* the report's entry */
+	const char *directory_factor;  /* ldap_user.directory_factor, or NULL */
 };
 
 struct audit_ctx {

@@ -138,6 +138,13 @@ add_subject(struct audit_ctx *ctx, const struct ldap_user *u)
 	acc->can_login = !au->nologin;
 	s->user = au;
 	s->account = acc;
+	s->directory_factor = u->directory_factor;
+	if (u->directory_factor != NULL) {
+		acc->enrolled = true;
+		if ((r = audit_strlist_add(&acc->enrolled_in, &acc->nenrolled_in, "directory: %s",
+					   u->directory_factor)) != MFA_OK)
+			return r;
+	}
 	ctx->nsubjects++;
 	ctx->report->naccounts++;
 	if (cap > 0 && ((s->groups = calloc(cap, sizeof(*s->groups))) == NULL ||

@@ -358,6 +358,16 @@ add(struct pam_outcome *out, size_t n, int retval, unsigned factors, const char 
 	return n + 1;
 }
 
+/* pam_sss and pam_ldap: the password goes to the directory. */
+static bool
+directory_password_module(const char *module)
+{
+	char base[128];
+
+	pam_module_basename(module, base, sizeof(base));
+	return strcmp(base, "pam_sss") == 0 || strcmp(base, "pam_ldap") == 0;
+}
+
 size_t
 audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out)
 {
@@ -368,6 +378,16 @@ audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out
 	bool enrolled, known = true;
 	size_t n = 0;
 
+	if (kind == AUDIT_MFA_NONE && o->user->directory_factor != NULL &&
+	    directory_password_module(h->module)) {
+		/* The directory wants the code with the password: two factors, or failure. */
+		n = add(out, n, PAM_SUCCESS, FLOW_FACTOR_KNOWLEDGE | FLOW_FACTOR_SECOND,
+			"the directory checks the password and the user's one-time code");
+		n = add(out, n, PAM_AUTH_ERR, 0, "a wrong password or code");
+		n = add(out, n, PAM_USER_UNKNOWN, 0, "the directory does not know the user");
+		n = add(out, n, PAM_AUTHINFO_UNAVAIL, 0, "the directory cannot be reached");
+		return n;
+	}
 	if (kind == AUDIT_MFA_NONE)
 		return pam_flow_default_outcomes(h->module, o->caller_is_root, out);
 

@@ -39,6 +39,12 @@ struct audit_user {
 	const char *home; /* as in passwd: inside the root */
 	const char *const *groups;
 	size_t ngroups;
+	/*
+	 * A second factor the user's directory checks with every password
+	 * (ldap_accounts.h: FreeIPA OTP, OATH-LDAP), so pam_sss and pam_ldap
+	 * verify two factors for this user; NULL: none.
+	 */
+	const char *directory_factor;
 };
 
 struct audit_oracle {

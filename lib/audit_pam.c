@@ -92,6 +92,7 @@ audit_pam_evaluate(struct audit_ctx *ctx, const char *service, const struct audi
 	u.home = s->user->home;
 	u.groups = (const char *const *)s->groups;
 	u.ngroups = s->ngroups;
+	u.directory_factor = s->directory_factor;
 	memset(&o, 0, sizeof(o));
 	o.rootfd = ctx->rootfd;
 	o.opt = ctx->opt;

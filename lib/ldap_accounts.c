@@ -242,6 +242,8 @@ read_user(struct ldap_accounts *a, const struct ldap_entry *e, const char *sourc
 	const char *name = ldap_entry_first(e, "uid");
 	const char *uac = ldap_entry_first(e, "userAccountControl");
 	const char *lock = ldap_entry_first(e, "nsAccountLock");
+	/* Active Directory's homeDirectory is a Windows path; unixHomeDirectory is the one. */
+	const char *home = ldap_entry_first(e, "unixHomeDirectory");
 	uint64_t flags;
 	int r;
 
@@ -251,13 +253,16 @@ read_user(struct ldap_accounts *a, const struct ldap_entry *e, const char *sourc
 		return add_note(a,
 				"%.200s: a user entry without uid or sAMAccountName, passed over",
 				e->dn);
+	if (home == NULL && !(ldap_entry_has_value(e, "objectClass", "user") &&
+			      !ldap_entry_has_value(e, "objectClass", "posixAccount")))
+		home = ldap_entry_first(e, "homeDirectory");
 	memset(u, 0, sizeof(*u));
 	u->entry = e;
 	if ((r = read_id(e, "uidNumber", &u->uid, source, perr)) != MFA_OK ||
 	    (r = read_id(e, "gidNumber", &u->gid, source, perr)) != MFA_OK)
 		return r;
 	if ((u->name = strdup(name)) == NULL || (u->dn = strdup(e->dn)) == NULL ||
-	    (u->home = dup_or_empty(ldap_entry_first(e, "homeDirectory"))) == NULL ||
+	    (u->home = dup_or_empty(home)) == NULL ||
 	    (u->shell = dup_or_empty(ldap_entry_first(e, "loginShell"))) == NULL) {
 		free(u->name);
 		free(u->dn);
@@ -564,6 +569,100 @@ resolve(struct ldap_accounts *a, const struct ldap_entries *entries, const size_
 	return r;
 }
 
+/* ---- second factors the directory enforces ------------------------------------ */
+
+static bool
+is_ipa_token(const struct ldap_entry *e)
+{
+	return ldap_entry_has_value(e, "objectClass", "ipatokenTOTP") ||
+	       ldap_entry_has_value(e, "objectClass", "ipatokenHOTP");
+}
+
+static bool
+is_oath_token(const struct ldap_entry *e)
+{
+	return ldap_entry_has_value(e, "objectClass", "oathHOTPToken") ||
+	       ldap_entry_has_value(e, "objectClass", "oathTOTPToken");
+}
+
+/* FreeIPA's authentication types: OTP required when otp is there and password is not. */
+static bool
+otp_only(const struct ldap_entry *e)
+{
+	return ldap_entry_has_value(e, "ipaUserAuthType", "otp") &&
+	       !ldap_entry_has_value(e, "ipaUserAuthType", "password");
+}
+
+/* The OATH-LDAP token a user's oathHOTPToken/oathTOTPToken names, if it exists. */
+static const struct ldap_entry *
+oath_token_of(const struct ldap_entries *entries, const struct ldap_entry *u)
+{
+	static const char *const refs[] = {"oathHOTPToken", "oathTOTPToken"};
+	size_t k, i, t;
+
+	for (k = 0; k < 2; k++) {
+		const struct ldap_attr *a = ldap_entry_attr(u, refs[k]);
+
+		for (i = 0; a != NULL && i < a->nvalues; i++) {
+			for (t = 0; t < entries->n; t++) {
+				if (is_oath_token(&entries->v[t]) &&
+				    ldap_dn_equal(entries->v[t].dn, a->values[i].v))
+					return &entries->v[t];
+			}
+		}
+	}
+	return NULL;
+}
+
+static int
+directory_factors(struct ldap_accounts *a, const struct ldap_entries *entries)
+{
+	const struct ldap_entry *config = NULL;
+	const struct ldap_entry **ipa_token = NULL;
+	size_t i, u, g;
+	int r = MFA_OK;
+
+	if ((ipa_token = calloc(a->nusers + 1, sizeof(*ipa_token))) == NULL)
+		return MFA_ERR_NOMEM;
+	for (i = 0; i < entries->n && r == MFA_OK; i++) {
+		const struct ldap_entry *e = &entries->v[i];
+		const char *owner = ldap_entry_first(e, "ipatokenOwner");
+		const char *off = ldap_entry_first(e, "ipatokenDisabled");
+
+		if (strncasecmp(e->dn, "cn=ipaConfig,", 13) == 0 &&
+		    ldap_entry_attr(e, "ipaUserAuthType") != NULL)
+			config = e;
+		if (!is_ipa_token(e) || owner == NULL ||
+		    (off != NULL && strcasecmp(off, "TRUE") == 0))
+			continue;
+		if ((r = find_dn(a, owner, &u, &g)) == MFA_OK && u != SIZE_MAX &&
+		    ipa_token[u] == NULL)
+			ipa_token[u] = e;
+	}
+	for (u = 0; u < a->nusers && r == MFA_OK; u++) {
+		const struct ldap_entry *e = a->users[u].entry;
+		const struct ldap_entry *types =
+			ldap_entry_attr(e, "ipaUserAuthType") != NULL ? e : config;
+		const struct ldap_entry *oath;
+		int n = 0;
+
+		if (types != NULL && otp_only(types) && ipa_token[u] != NULL)
+			n = asprintf(&a->users[u].directory_factor,
+				     "FreeIPA: ipaUserAuthType otp without password (%.200s), "
+				     "enabled token %.200s",
+				     types == e ? "the user's" : types->dn, ipa_token[u]->dn);
+		else if ((oath = oath_token_of(entries, e)) != NULL)
+			n = asprintf(&a->users[u].directory_factor, "OATH-LDAP: token %.200s",
+				     oath->dn);
+		if (n < 0) {
+			a->users[u].directory_factor = NULL;
+			r = MFA_ERR_NOMEM;
+		}
+	}
+	free(ipa_token);
+	return r;
+}
+
 int
 ldap_accounts_build(const struct ldap_entries *entries, const char *source,
 		    struct ldap_accounts **outp, struct mfa_parse_err *perr)
@@ -610,7 +709,8 @@ ldap_accounts_build(const struct ldap_entries *entries, const char *source,
 				  a->users[i].dn, a->users[i].name, a->users[k->idx].dn)) != MFA_OK)
 			goto out;
 	}
-	r = resolve(a, entries, gentry);
+	if ((r = resolve(a, entries, gentry)) == MFA_OK)
+		r = directory_factors(a, entries);
 out:
 	free(gentry);
 	if (r == MFA_OK) {
@@ -636,6 +736,7 @@ ldap_accounts_free(struct ldap_accounts **ap)
 		free(a->users[i].home);
 		free(a->users[i].shell);
 		free(a->users[i].groups);
+		free(a->users[i].directory_factor);
 	}
 	for (i = 0; i < a->ngroups; i++) {
 		free(a->groups[i].name);

@@ -25,7 +25,8 @@
  * exactly, DNs case-insensitively with the spaces around `,` and `=`
  * ignored.  An entry without a name is passed over with a note; a user
  * whose uidNumber or gidNumber is not a number is MFA_ERR_PARSE naming the
- * DN.  Nothing here prints or exits.
+ * DN.  Nothing here prints or exits.  Token entries are read for their
+ * owner and state only: no secret attribute is looked at.
  */
 #ifndef MFA_LDAP_ACCOUNTS_H
 #define MFA_LDAP_ACCOUNTS_H
@@ -62,6 +63,17 @@ struct ldap_user {
 	char *home;    /* "" when absent */
 	char *shell;   /* "" when absent */
 	bool disabled; /* AD userAccountControl ACCOUNTDISABLE, or nsAccountLock TRUE */
+	/*
+	 * A second factor the directory itself enforces at every password check
+	 * (so pam_sss / pam_ldap verify it), with the evidence; NULL: none.
+	 *   FreeIPA: ipaUserAuthType (the user's, else cn=ipaConfig's) has otp
+	 *     and not password, and an ipatokenTOTP/ipatokenHOTP entry whose
+	 *     ipatokenOwner is the user is not ipatokenDisabled;
+	 *   OATH-LDAP: the user's oathHOTPToken/oathTOTPToken names a token
+	 *     entry that exists (the slapd oath overlay then wants the code in
+	 *     every bind).
+	 */
+	char *directory_factor;
 	struct ldap_membership *groups; /* closure, direct ones first */
 	size_t ngroups;
 	const struct ldap_entry *entry; /* the entry it was read from */

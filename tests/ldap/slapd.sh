@@ -8,6 +8,7 @@
 #   slapd_tls DIR           make a test CA and a server certificate for
 #                           localhost/127.0.0.1 (DIR/ca.pem) and turn TLS on
 #   slapd_load DIR LDIF...  slapadd the files (before the server starts)
+#   slapd_load_unchecked DIR LDIF...  the same with slapadd -s (no schema checks)
 #   slapd_start DIR         start slapd on 127.0.0.1:$SLAPD_PORT and on
 #                           ldapi://$SLAPD_LDAPI (a socket in DIR); waits until
 #                           it answers
@@ -36,6 +37,7 @@ include /etc/ldap/schema/nis.schema
 include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/msuser.schema
 include $here/schema/sudo.schema
+include $here/schema/otp-test.schema
 pidfile $dir/slapd.pid
 argsfile $dir/slapd.args
 modulepath /usr/lib/ldap
@@ -87,6 +89,19 @@ slapd_load() {
 	shift
 	for f in "$@"; do
 		slapadd -q -f "$dir/slapd.conf" -l "$f" >"$dir/slapadd.log" 2>&1 || {
+			cat "$dir/slapadd.log" >&2
+			return 1
+		}
+	done
+}
+
+# slapd_load_unchecked DIR LDIF...: the same without schema checks (slapadd -s),
+# for entries in another product's shape (Active Directory's mandatory attributes).
+slapd_load_unchecked() {
+	local dir=$1 f
+	shift
+	for f in "$@"; do
+		slapadd -q -s -f "$dir/slapd.conf" -l "$f" >"$dir/slapadd.log" 2>&1 || {
 			cat "$dir/slapadd.log" >&2
 			return 1
 		}

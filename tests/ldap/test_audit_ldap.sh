@@ -83,7 +83,7 @@ check_directory_facts() {
 		'not paths[("sudo", "sudo", "dave")]["covered"]' \
 		'"NOPASSWD" in paths[("sudo", "sudo", "dave")]["reason"]' \
 		'd["verdict"] == "gaps"' \
-		'any("8 users and 6 groups read" in n for n in d["notes"])' \
+		'any("19 users and 11 groups read" in n for n in d["notes"])' \
 		'any("uid=root,ou=people" in n and "/etc/passwd:1" in n for n in d["notes"])' \
 		'not paths[("sudo", "sudo", "carol")]["covered"]' \
 		'"NOPASSWD" in paths[("sudo", "sudo", "carol")]["reason"]' \
@@ -103,7 +103,9 @@ slapd_tls "$dir" || {
 	echo "cannot make the test CA" >&2
 	exit 1
 }
-slapd_load "$dir" "$here/data/base.ldif" "$here/data/rfc2307.ldif" "$here/data/sudo.ldif" || exit 1
+slapd_load "$dir" "$here/data/base.ldif" "$here/data/rfc2307.ldif" "$here/data/sudo.ldif" \
+	"$here/data/ipa.ldif" || exit 1
+slapd_load_unchecked "$dir" "$here/data/ad.ldif" || exit 1
 slapd_start "$dir" || exit 1
 uri=ldap://127.0.0.1:$SLAPD_PORT
 binddn=cn=auditor,dc=example,dc=org
@@ -217,6 +219,31 @@ run --root "$root" --ldap-uri "$uri" --ldap-bind-dn "$binddn" --ldap-password-fi
 	--ldap-base ou=SUDOers,dc=example,dc=org
 expect_rc 2 "no users under the base"
 has "$err" "no user entries under ou=SUDOers,dc=example,dc=org" "no users under the base"
+
+# --- FreeIPA and OATH-LDAP: a second factor the directory enforces ---------------
+# pam_sss is the sudo stack's only check: it is two factors for the users whose
+# directory wants a code with the password, one for the others.
+run --root "$here/root-ipa" --ldap-uri "$SLAPD_LDAPI" --ldap-sasl-external \
+	--ldap-base ou=ipa,dc=example,dc=org --format json
+expect_rc 1 "FreeIPA / OATH-LDAP"
+json_check "FreeIPA / OATH-LDAP" \
+	'[u for u in ("frank", "gina", "hank", "ivy", "jo", "olga", "oscar") if paths[("sudo", "sudo", u)]["covered"]] == ["frank", "ivy", "olga"]' \
+	'any("FreeIPA: ipaUserAuthType otp without password (the user" in v and "t-frank" in v for v in acc["frank"]["enrolled_in"])' \
+	'any("(cn=ipaConfig,ou=ipa,dc=example,dc=org)" in v and "t-ivy" in v for v in acc["ivy"]["enrolled_in"])' \
+	'any("OATH-LDAP: token cn=olga-yubikey" in v for v in acc["olga"]["enrolled_in"])' \
+	'not acc["gina"]["enrolled"] and not acc["hank"]["enrolled"] and not acc["jo"]["enrolled"] and not acc["oscar"]["enrolled"]'
+grep -q -e c2VjcmV0LW5vdC1yZWFk -e secret-not-read "$tmp/out" && fail "FreeIPA: a token secret is in the report"
+
+# --- Active Directory: primaryGroupID, memberOf nesting, disabled, computers -----
+run --root "$root" --ldap-uri "$SLAPD_LDAPI" --ldap-sasl-external --ldap-base ou=ad,dc=example,dc=org \
+	--admin-group "Domain Admins" --admin-group "Server Admins" --format json
+expect_rc 0 "Active Directory"
+json_check "Active Directory" \
+	'any(v.startswith("member of Domain Admins (ldap primaryGroupID;") for v in acc["ann"]["admin_via"])' \
+	'any(v.startswith("member of Server Admins (ldap: nested through Helpdesk;") for v in acc["ben"]["admin_via"])' \
+	'"cid" in acc and not acc["cid"]["can_login"] and acc["ann"]["can_login"]' \
+	'"SRV1$" not in acc' \
+	'any("4 users and 4 groups read" in n for n in d["notes"])'
 
 # --- servers that are not there ---------------------------------------------------
 # Down: the port is closed.

@@ -3,7 +3,8 @@
  * each malformed form with its line) and the directory accounts built from
  * entries: RFC 2307 memberUid, RFC 2307bis nested groupOfNames with a cycle,
  * gidNumber and Active Directory primaryGroupID (objectSid) as primary
- * groups, memberOf, disabled accounts, DN matching, bad numbers.
+ * groups, memberOf, disabled accounts, DN matching, bad numbers, and the
+ * second factors a directory enforces (FreeIPA OTP, OATH-LDAP tokens).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -282,6 +283,50 @@ test_accounts_bad_numbers(void **state)
 	}
 }
 
+static void
+test_directory_factors(void **state)
+{
+	static const char text[] =
+		"dn: cn=ipaConfig,cn=etc,dc=ex\nobjectClass: ipaGuiConfig\nipaUserAuthType: otp\n\n"
+		"dn: uid=a,dc=ex\nobjectClass: posixAccount\nuid: a\nipaUserAuthType: OTP\n\n"
+		"dn: uid=b,dc=ex\nobjectClass: posixAccount\nuid: b\nipaUserAuthType: otp\n"
+		"ipaUserAuthType: password\n\n"
+		"dn: uid=c,dc=ex\nobjectClass: posixAccount\nuid: c\n\n"
+		"dn: uid=d,dc=ex\nobjectClass: posixAccount\nuid: d\nipaUserAuthType: otp\n\n"
+		"dn: uid=e,dc=ex\nobjectClass: posixAccount\nuid: e\n"
+		"oathTOTPToken: CN=Tok, DC=ex\n\n"
+		"dn: uid=f,dc=ex\nobjectClass: posixAccount\nuid: f\noathHOTPToken: cn=gone,dc=ex\n\n"
+		"dn: ipatokenUniqueID=1,dc=ex\nobjectClass: ipatokenTOTP\nipatokenOwner: UID=A,DC=EX\n\n"
+		"dn: ipatokenUniqueID=2,dc=ex\nobjectClass: ipatokenHOTP\nipatokenOwner: uid=b,dc=ex\n\n"
+		"dn: ipatokenUniqueID=3,dc=ex\nobjectClass: ipatokenTOTP\nipatokenOwner: uid=c,dc=ex\n\n"
+		"dn: ipatokenUniqueID=4,dc=ex\nobjectClass: ipatokenTOTP\nipatokenOwner: uid=d,dc=ex\n"
+		"ipatokenDisabled: TRUE\n\n"
+		"dn: cn=tok,dc=ex\nobjectClass: oathTOTPToken\ncn: tok\n";
+	struct ldap_entries es = {0};
+	struct ldap_accounts *a = NULL;
+	struct mfa_parse_err perr;
+
+	(void)state;
+	parse_ok(text, &es);
+	assert_int_equal(ldap_accounts_build(&es, "t", &a, &perr), MFA_OK);
+	/* a: otp only (any case), a token owned under another spelling of its DN */
+	assert_non_null(ldap_accounts_user(a, "a")->directory_factor);
+	assert_non_null(strstr(ldap_accounts_user(a, "a")->directory_factor, "(the user's)"));
+	/* b: password is allowed too; the token does not make it required */
+	assert_null(ldap_accounts_user(a, "b")->directory_factor);
+	/* c: nothing of its own, the global configuration says otp */
+	assert_non_null(strstr(ldap_accounts_user(a, "c")->directory_factor,
+			       "(cn=ipaConfig,cn=etc,dc=ex)"));
+	/* d: its only token is disabled */
+	assert_null(ldap_accounts_user(a, "d")->directory_factor);
+	/* e: an OATH-LDAP token that exists; f: one that does not */
+	assert_string_equal(ldap_accounts_user(a, "e")->directory_factor,
+			    "OATH-LDAP: token cn=tok,dc=ex");
+	assert_null(ldap_accounts_user(a, "f")->directory_factor);
+	ldap_accounts_free(&a);
+	ldap_entries_clear(&es);
+}
+
 int
 main(void)
 {
@@ -292,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_dn_equal),
 		cmocka_unit_test(test_accounts_schemas_nesting),
 		cmocka_unit_test(test_accounts_bad_numbers),
+		cmocka_unit_test(test_directory_factors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
