@@ -684,6 +684,24 @@ ldap_accounts_build(const struct ldap_entries *entries, const char *source,
 	for (i = 0; i < entries->n; i++) {
 		const struct ldap_entry *e = &entries->v[i];
 		size_t before = a->ngroups;
+		size_t k;
+
+		/*
+		 * Active Directory hands out a large member list in ranges
+		 * (member;range=0-1499) to be fetched piece by piece; reading only the
+		 * first piece would drop members silently.  Not read yet: refuse.
+		 */
+		for (k = 0; k < e->nattrs; k++) {
+			if (strcasestr(e->attrs[k].name, ";range=") != NULL) {
+				mfa_parse_err_set(
+					perr, e->line, 0,
+					"%.200s: %.64s: a ranged attribute (a group larger "
+					"than the server's MaxValRange) is not read yet",
+					e->dn, e->attrs[k].name);
+				r = MFA_ERR_PARSE;
+				goto out;
+			}
+		}
 
 		if (is_user(e))
 			r = read_user(a, e, source, perr);

@@ -21,6 +21,10 @@
  * in-chain rule (1.2.840.113556.1.4.1941) answers, computed here from the
  * groups read.
  *
+ * An attribute handed out in ranges (Active Directory's member;range=0-1499
+ * for a group larger than MaxValRange) is refused with MFA_ERR_PARSE: only
+ * its first range would be here, and members must not drop out silently.
+ *
  * Names are matched as the NSS modules match them: user and group names
  * exactly, DNs case-insensitively with the spaces around `,` and `=`
  * ignored.  An entry without a name is passed over with a note; a user

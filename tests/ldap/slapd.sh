@@ -9,9 +9,10 @@
 #                           localhost/127.0.0.1 (DIR/ca.pem) and turn TLS on
 #   slapd_load DIR LDIF...  slapadd the files (before the server starts)
 #   slapd_load_unchecked DIR LDIF...  the same with slapadd -s (no schema checks)
-#   slapd_start DIR         start slapd on 127.0.0.1:$SLAPD_PORT and on
-#                           ldapi://$SLAPD_LDAPI (a socket in DIR); waits until
-#                           it answers
+#   slapd_start DIR         start slapd on 127.0.0.1:$SLAPD_PORT, on
+#                           ldapi://$SLAPD_LDAPI (a socket in DIR) and, with
+#                           TLS, ldaps on 127.0.0.1:$SLAPD_TLS_PORT; waits
+#                           until it answers
 #   slapd_stop DIR          stop it and wait for it to go
 #
 # Nothing outside DIR is written; the machine's own slapd (if any) is not
@@ -20,6 +21,7 @@
 # "auditor-secret") reads everything but passwords; anonymous reads nothing.
 
 SLAPD_PORT=
+SLAPD_TLS_PORT=
 SLAPD_LDAPI=
 
 _slapd_free_port() {
@@ -109,9 +111,14 @@ slapd_load_unchecked() {
 }
 
 slapd_start() {
-	local dir=$1 i
+	local dir=$1 i urls
 	SLAPD_PORT=$(_slapd_free_port) || return 1
-	slapd -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$SLAPD_PORT/ $SLAPD_LDAPI" \
+	urls="ldap://127.0.0.1:$SLAPD_PORT/ $SLAPD_LDAPI"
+	if grep -q '^TLSCertificateFile' "$dir/slapd.conf"; then
+		SLAPD_TLS_PORT=$(_slapd_free_port) || return 1
+		urls="$urls ldaps://127.0.0.1:$SLAPD_TLS_PORT/"
+	fi
+	slapd -f "$dir/slapd.conf" -h "$urls" \
 		>"$dir/slapd.log" 2>&1 || {
 		cat "$dir/slapd.log" >&2
 		return 1

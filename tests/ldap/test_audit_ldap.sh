@@ -187,6 +187,12 @@ run --root "$root" --ldap
 expect_rc 2 "--ldap, no server named"
 has "$err" "give --ldap-uri" "--ldap, no server named"
 
+# ldaps://, the same CA.
+run --root "$root" --ldap-uri "ldaps://127.0.0.1:$SLAPD_TLS_PORT" --ldap-ca "$dir/ca.pem" \
+	--ldap-bind-dn "$binddn" --ldap-password-file "$tmp/pw" --format json
+expect_rc 1 "ldaps"
+check_directory_facts "ldaps"
+
 # StartTLS with a CA that did not sign the certificate: refused, exit 2.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other \
 	-keyout "$tmp/other.key" -out "$tmp/other.pem" >/dev/null 2>&1
