@@ -44,6 +44,9 @@ struct audit_options {
 	const char *directory_source;
 };
 
+/* The uid of a directory account with no uidNumber (sssd maps one from its SID). */
+#define AUDIT_UID_UNKNOWN 0xffffffffu
+
 struct audit_evidence {
 	char *file; /* inside the root */
 	unsigned line;
@@ -52,7 +55,7 @@ struct audit_evidence {
 
 struct audit_account {
 	char *name;
-	unsigned uid;
+	unsigned uid;       /* AUDIT_UID_UNKNOWN: a directory account without uidNumber */
 	const char *source; /* "local" or "ldap" */
 	char **admin_via;   /* "uid 0", "member of sudo", "sudoers: /etc/sudoers:23" */
 	size_t nadmin_via;

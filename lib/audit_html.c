@@ -205,7 +205,10 @@ write_accounts(FILE *fp, const struct audit_report *r, const struct audit_matrix
 			continue;
 		fputs("<tr><td><code>", fp);
 		esc(fp, a->name);
-		fprintf(fp, "</code></td><td>%u</td><td>", a->uid);
+		if (a->uid == AUDIT_UID_UNKNOWN)
+			fputs("</code></td><td>none</td><td>", fp);
+		else
+			fprintf(fp, "</code></td><td>%u</td><td>", a->uid);
 		esc(fp, a->source);
 		fputs("</td><td>", fp);
 		for (j = 0; j < a->nadmin_via; j++) {

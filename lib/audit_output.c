@@ -154,7 +154,10 @@ audit_write_text(FILE *fp, const struct audit_report *r)
 
 		if (a->nadmin_via == 0)
 			continue;
-		fprintf(fp, "  %s (uid %u): ", a->name, a->uid);
+		if (a->uid == AUDIT_UID_UNKNOWN)
+			fprintf(fp, "  %s (no uidNumber): ", a->name);
+		else
+			fprintf(fp, "  %s (uid %u): ", a->name, a->uid);
 		for (j = 0; j < a->nadmin_via; j++)
 			fprintf(fp, "%s%s", j > 0 ? "; " : "", a->admin_via[j]);
 		fprintf(fp, "%s\n", a->can_login ? "" : " (no login shell)");
@@ -278,7 +281,10 @@ audit_write_json(FILE *fp, const struct audit_report *r)
 		json_key(w, "name");
 		json_string(w, a->name);
 		json_key(w, "uid");
-		json_uint(w, a->uid);
+		if (a->uid == AUDIT_UID_UNKNOWN)
+			json_null(w);
+		else
+			json_uint(w, a->uid);
 		json_key(w, "source");
 		json_string(w, a->source);
 		json_strlist(w, "admin_via", a->admin_via, a->nadmin_via);

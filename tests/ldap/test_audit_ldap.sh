@@ -249,6 +249,7 @@ json_check "Active Directory" \
 	'any(v.startswith("member of Server Admins (ldap: nested through Helpdesk;") for v in acc["ben"]["admin_via"])' \
 	'"cid" in acc and not acc["cid"]["can_login"] and acc["ann"]["can_login"]' \
 	'"SRV1$" not in acc' \
+	'acc["dee"]["uid"] is None and acc["ann"]["uid"] == 4001' \
 	'any("4 users and 4 groups read" in n for n in d["notes"])'
 
 # --- servers that are not there ---------------------------------------------------
