@@ -151,20 +151,13 @@ static int add_note(struct ldap_accounts *a, const char *fmt, ...)
 static int
 add_note(struct ldap_accounts *a, const char *fmt, ...)
 {
-	char **v;
 	va_list ap;
-	int n;
+	int r;
 
-	if ((v = realloc(a->notes, (a->nnotes + 1) * sizeof(*v))) == NULL)
-		return MFA_ERR_NOMEM;
-	a->notes = v;
 	va_start(ap, fmt);
-	n = vasprintf(&v[a->nnotes], fmt, ap);
+	r = mfa_strlist_vaddf(&a->notes, &a->nnotes, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return MFA_ERR_NOMEM;
-	a->nnotes++;
-	return MFA_OK;
+	return r;
 }
 
 /* A uidNumber / gidNumber: absent is LDAP_ACCOUNTS_NO_ID; not a number is an error. */
@@ -509,6 +502,7 @@ user_closure(struct ldap_accounts *a, size_t i, size_t *stamp)
 	struct ldap_accounts_index *ix = a->index;
 	struct ldap_user *u = &a->users[i];
 	struct la_list all = {NULL, 0, 0};
+	struct ldap_membership *shrunk;
 	const struct la_key *k;
 	const char *pgid = ldap_entry_first(u->entry, "primaryGroupID");
 	uint64_t rid;
@@ -544,8 +538,15 @@ user_closure(struct ldap_accounts *a, size_t i, size_t *stamp)
 		free(all.v);
 		return r;
 	}
+	/* Kept for the whole audit, one a user: no room to spare (the lists
+	 * grow 8 at a time).  The direct list served its turn. */
+	if (all.n > 0 && all.n < all.cap &&
+	    (shrunk = realloc(all.v, all.n * sizeof(*all.v))) != NULL)
+		all.v = shrunk;
 	u->groups = all.v;
 	u->ngroups = all.n;
+	free(ix->direct[i].v);
+	memset(&ix->direct[i], 0, sizeof(ix->direct[i]));
 	return MFA_OK;
 }
 

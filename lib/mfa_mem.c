@@ -80,3 +80,33 @@ mfa_grow_array(void **arrp, size_t *capp, size_t need, size_t elem)
 	*capp = cap;
 	return MFA_OK;
 }
+
+int
+mfa_strlist_vaddf(char ***listp, size_t *np, const char *fmt, va_list ap)
+{
+	char **v, *s = NULL;
+
+	if (listp == NULL || np == NULL || fmt == NULL)
+		return MFA_ERR_INVALID_ARG;
+	if (vasprintf(&s, fmt, ap) < 0)
+		return MFA_ERR_NOMEM;
+	if ((v = realloc(*listp, (*np + 1) * sizeof(*v))) == NULL) {
+		free(s);
+		return MFA_ERR_NOMEM;
+	}
+	v[(*np)++] = s;
+	*listp = v;
+	return MFA_OK;
+}
+
+int
+mfa_strlist_addf(char ***listp, size_t *np, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = mfa_strlist_vaddf(listp, np, fmt, ap);
+	va_end(ap);
+	return r;
+}

@@ -7,6 +7,7 @@
 #ifndef MFA_MEM_H
 #define MFA_MEM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,5 +35,15 @@ bool mfa_consttime_streq(const char *a, const char *b);
  * unchanged.  realloc: not for arrays that hold secrets themselves.
  */
 int mfa_grow_array(void **arrp, size_t *capp, size_t need, size_t elem);
+
+/*
+ * Append a formatted string to the list *listp of *np strings (realloc'ed
+ * one slot at a time: for notes and evidence, not hot paths).  MFA_OK, or
+ * MFA_ERR_NOMEM with the list unchanged.
+ */
+int mfa_strlist_addf(char ***listp, size_t *np, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int mfa_strlist_vaddf(char ***listp, size_t *np, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif /* MFA_MEM_H */

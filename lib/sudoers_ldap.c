@@ -89,6 +89,20 @@ all_caps(const char *s)
 	return true;
 }
 
+/* The leading `!`s of *vp, moved past; true when the rest is ALL (written too). */
+static bool
+put_negation_or_all(struct text *t, const char **vp)
+{
+	while (**vp == '!') {
+		put(t, "!", 1);
+		(*vp)++;
+	}
+	if (strcmp(*vp, "ALL") != 0)
+		return false;
+	puts_(t, "ALL");
+	return true;
+}
+
 /*
  * A user, host or run-as member: `!`s, a prefix (% %# %: + #), a name.  The
  * name is escaped so that it stays one word, and one that looks like an
@@ -99,14 +113,8 @@ put_member(struct text *t, const char *v)
 {
 	static const char special[] = "#>!=:,() \t\\\"";
 
-	while (*v == '!') {
-		put(t, "!", 1);
-		v++;
-	}
-	if (strcmp(v, "ALL") == 0) {
-		puts_(t, "ALL");
+	if (put_negation_or_all(t, &v))
 		return;
-	}
 	if (strncmp(v, "%#", 2) == 0 || strncmp(v, "%:", 2) == 0) {
 		put(t, v, 2);
 		v += 2;
@@ -129,14 +137,8 @@ put_command(struct text *t, const char *v)
 {
 	const char *sp;
 
-	while (*v == '!') {
-		put(t, "!", 1);
-		v++;
-	}
-	if (strcmp(v, "ALL") == 0) {
-		puts_(t, "ALL");
+	if (put_negation_or_all(t, &v))
 		return;
-	}
 	/* sha256:BASE64 /path: the digest is written as it is (the grammar checks it). */
 	if (strncmp(v, "sha", 3) == 0 && (sp = strchr(v, ' ')) != NULL &&
 	    memchr(v, ':', (size_t)(sp - v)) != NULL) {
@@ -207,20 +209,13 @@ static int add_note(struct sudoers_ldap *s, const char *fmt, ...)
 static int
 add_note(struct sudoers_ldap *s, const char *fmt, ...)
 {
-	char **v;
 	va_list ap;
-	int n;
+	int r;
 
-	if ((v = realloc(s->notes, (s->nnotes + 1) * sizeof(*v))) == NULL)
-		return MFA_ERR_NOMEM;
-	s->notes = v;
 	va_start(ap, fmt);
-	n = vasprintf(&v[s->nnotes], fmt, ap);
+	r = mfa_strlist_vaddf(&s->notes, &s->nnotes, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return MFA_ERR_NOMEM;
-	s->nnotes++;
-	return MFA_OK;
+	return r;
 }
 
 /* Every value of every attribute the role uses is text without control characters. */

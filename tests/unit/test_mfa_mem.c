@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "mfa_err.h"
 #include "mfa_mem.h"
 
 static void
@@ -67,6 +68,27 @@ test_wipe_and_free(void **state)
 	mfa_freezero(s, 8);
 }
 
+static void
+test_strlist_addf(void **state)
+{
+	char **list = NULL;
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(mfa_strlist_addf(&list, &n, "%s:%u", "a", 1u), MFA_OK);
+	assert_int_equal(mfa_strlist_addf(&list, &n, "%s", ""), MFA_OK);
+	assert_int_equal(mfa_strlist_addf(&list, &n, "third %d", -3), MFA_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0], "a:1");
+	assert_string_equal(list[1], "");
+	assert_string_equal(list[2], "third -3");
+	assert_int_equal(mfa_strlist_addf(NULL, &n, "x"), MFA_ERR_INVALID_ARG);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
 int
 main(void)
 {
@@ -74,6 +96,7 @@ main(void)
 		cmocka_unit_test(test_consttime_eq_finds_every_difference),
 		cmocka_unit_test(test_consttime_streq),
 		cmocka_unit_test(test_wipe_and_free),
+		cmocka_unit_test(test_strlist_addf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
