@@ -3,16 +3,13 @@
 # Runs the built mfacover-audit on test roots and checks facts in its output,
 # its exit codes and its error messages.
 set -uo pipefail
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 audit=$1
 data=$2
-fails=0
 tmp=$(mktemp -d /tmp/mfacover-cli-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
 
 # run ARGS...: sets $rc, $out, $err
 run() {
@@ -26,13 +23,7 @@ expect_rc() {
 	[[ $rc -eq $1 ]] || fail "$2: exit status $rc, expected $1 (stderr: $err)"
 }
 
-has() { # has TEXT NEEDLE WHAT
-	grep -qF -- "$2" <<<"$1" || fail "$3: missing '$2'"
-}
 
-lacks() {
-	if grep -qF -- "$2" <<<"$1"; then fail "$3: unexpected '$2'"; fi
-}
 
 # --- version, help, usage errors ----------------------------------------------
 run --version

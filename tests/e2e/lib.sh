@@ -40,20 +40,10 @@ e2e_pam_module_dir() {
 }
 e2e_pam_module_dir
 
-e2e_fails=0
-e2e_checks=0
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 e2e_pids=()
 
-e2e_fail() {
-	echo "FAIL: $*" >&2
-	e2e_fails=$((e2e_fails + 1))
-}
-e2e_ok() {
-	e2e_checks=$((e2e_checks + 1))
-}
-e2e_expect() { # e2e_expect DESCRIPTION WANT GOT
-	if [[ $2 == "$3" ]]; then e2e_ok; else e2e_fail "$1: want '$2', got '$3'"; fi
-}
 e2e_log() {
 	printf '[%s +%ss] %s\n' "$E2E_NAME" "$SECONDS" "$*" >&2
 }
@@ -208,7 +198,7 @@ PY
 		[[ -S /dev/log ]] && return 0
 		sleep 0.1
 	done
-	e2e_fail "the /dev/log receiver did not start"
+	fail "the /dev/log receiver did not start"
 	return 1
 }
 
@@ -219,7 +209,7 @@ e2e_world() {
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
 	# Mounts made from now on stay in this namespace.
-	mount --make-rprivate / || { e2e_fail "mount --make-rprivate /"; return 1; }
+	mount --make-rprivate / || { fail "mount --make-rprivate /"; return 1; }
 	E2E_HOME=$E2E_WORK/home/$E2E_USER
 	mkdir -p "$E2E_WORK/etc" "$E2E_HOME"
 	chmod 755 "$E2E_WORK/home"
@@ -263,24 +253,24 @@ e2e_world() {
 	# copy in the mirror's tmpfs; a pam_mfacover.so the machine may have is
 	# hidden), so that the examples' relative name loads it.
 	e2e_mirror_dir "$E2E_PAM_MODULE_DIR" "$E2E_WORK/stage-security" pam_mfacover.so || {
-		e2e_fail "cannot mirror $E2E_PAM_MODULE_DIR"
+		fail "cannot mirror $E2E_PAM_MODULE_DIR"
 		return 1
 	}
 	install -m 644 "$E2E_MODULE" "$E2E_PAM_MODULE_DIR/pam_mfacover.so" || {
-		e2e_fail "cannot add pam_mfacover.so to the mirror of $E2E_PAM_MODULE_DIR"
+		fail "cannot add pam_mfacover.so to the mirror of $E2E_PAM_MODULE_DIR"
 		return 1
 	}
 	if cmp -s "$E2E_MODULE" "$E2E_PAM_MODULE_PATH/pam_mfacover.so"; then
-		e2e_ok
+		ok
 	else
-		e2e_fail "libpam's $E2E_PAM_MODULE_PATH/pam_mfacover.so is not the built module"
+		fail "libpam's $E2E_PAM_MODULE_PATH/pam_mfacover.so is not the built module"
 	fi
 }
 
 # e2e_install_example EXAMPLE DEST: an example file copied verbatim (checked).
 e2e_install_example() {
-	cp "$E2E_EXAMPLES/$1" "$2" || { e2e_fail "cannot copy examples/$1 to $2"; return 1; }
-	if cmp -s "$E2E_EXAMPLES/$1" "$2"; then e2e_ok; else e2e_fail "$2 differs from examples/$1"; fi
+	cp "$E2E_EXAMPLES/$1" "$2" || { fail "cannot copy examples/$1 to $2"; return 1; }
+	if cmp -s "$E2E_EXAMPLES/$1" "$2"; then ok; else fail "$2 differs from examples/$1"; fi
 }
 
 # e2e_join_group GROUP: the test user becomes a member of GROUP (e.g. sudo:
@@ -290,7 +280,7 @@ e2e_join_group() {
 	group=$(awk -F: -v u="$E2E_USER" -v g="$1" 'BEGIN { OFS = ":" }
 		$1 == g { $4 = ($4 == "" ? u : $4 "," u) } 1' "$E2E_WORK/etc/group")
 	printf '%s\n' "$group" >"$E2E_WORK/etc/group"
-	if id -nG "$E2E_USER" | grep -qw -- "$1"; then e2e_ok; else e2e_fail "$E2E_USER is not in group $1"; fi
+	if id -nG "$E2E_USER" | grep -qw -- "$1"; then ok; else fail "$E2E_USER is not in group $1"; fi
 }
 
 # Wait while fewer than 4 s remain in the 30 s step, so codes stay current.
@@ -325,9 +315,9 @@ e2e_syslog_lines() { # e2e_syslog_lines SERVICE
 e2e_expect_syslog() { # e2e_expect_syslog DESCRIPTION SERVICE PATTERN (extended regex)
 	sleep 0.2
 	if e2e_syslog_lines "$2" | grep -Eq -- "$3"; then
-		e2e_ok
+		ok
 	else
-		e2e_fail "$1: no pam_mfacover($2:auth) log line matching /$3/; got:
+		fail "$1: no pam_mfacover($2:auth) log line matching /$3/; got:
 $(e2e_syslog_lines "$2" | sed 's/^/    /')"
 	fi
 }
@@ -365,7 +355,7 @@ e2e_audit_expect() {
 	shift 3
 	"$E2E_AUDIT" --root "$root" --format json >"$root.json" 2>"$root.err"
 	rc=$?
-	e2e_expect "$desc: mfacover-audit exit status" "$want" "$rc"
+	expect "$desc: mfacover-audit exit status" "$want" "$rc"
 	if out=$(python3 - "$root.json" "$@" <<'PY' 2>&1
 import json, sys
 path, kind, service, account, want = sys.argv[1:6]
@@ -391,9 +381,9 @@ if text and not any(text in (p.get("reason") or "") or
     sys.exit(1)
 PY
 	); then
-		e2e_ok
+		ok
 	else
-		e2e_fail "$desc: $out"
+		fail "$desc: $out"
 		[[ -s $root.err ]] && sed 's/^/    audit stderr: /' "$root.err" >&2
 		python3 -c 'import json, sys
 for p in json.load(open(sys.argv[1]))["paths"]:
@@ -403,6 +393,6 @@ for p in json.load(open(sys.argv[1]))["paths"]:
 }
 
 e2e_finish() {
-	echo "$E2E_NAME: $e2e_checks checks, $e2e_fails failed" >&2
-	((e2e_fails == 0 && e2e_checks > 0))
+	echo "$E2E_NAME: $checks checks, $fails failed" >&2
+	((fails == 0 && checks > 0))
 }

@@ -53,6 +53,8 @@
 #
 # Exit: 0 pass, 1 fail, 77 skip (only when the kernel refuses the namespaces).
 set -uo pipefail
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 
 module=$1 enroll=$2 audit=$3
 PLUGIN=/usr/lib/x86_64-linux-gnu/openvpn/plugins/openvpn-plugin-auth-pam.so
@@ -106,23 +108,6 @@ fi
 
 # --- inside the private mount and network namespace ------------------------------
 t_start=${EPOCHREALTIME/./}
-fails=0
-checks=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-ok() {
-	checks=$((checks + 1))
-}
-expect() { # expect DESCRIPTION WANT GOT
-	if [[ $2 == "$3" ]]; then ok; else fail "$1: want '$2', got '$3'"; fi
-}
-check() { # check DESCRIPTION COMMAND...: COMMAND succeeds
-	local desc=$1
-	shift
-	if "$@"; then ok; else fail "$desc"; fi
-}
 elapsed() { # seconds since the start, to a tenth
 	local d=$(((${EPOCHREALTIME/./} - t_start) / 100000))
 	echo "$((d / 10)).$((d % 10))"

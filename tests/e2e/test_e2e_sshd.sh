@@ -24,13 +24,13 @@ E2E_TOOLS="ssh:openssh-client ssh-keygen:openssh-client ip:iproute2"
 e2e_main sshd openssh-server /usr/sbin/sshd --net -- "$@"
 
 e2e_world || { e2e_finish; exit 1; }
-ip link set lo up || { e2e_fail "ip link set lo up"; e2e_finish; exit 1; }
+ip link set lo up || { fail "ip link set lo up"; e2e_finish; exit 1; }
 w=$E2E_WORK
 port=$((2222 + RANDOM % 20000))
 
 # --- keys, authorized_keys, sshd_config, the sshd PAM stack --------------------
-ssh-keygen -q -t ed25519 -N '' -C e2e-host -f "$w/ssh_host_ed25519_key" || e2e_fail "host key"
-ssh-keygen -q -t ed25519 -N '' -C e2e-client -f "$w/client_key" || e2e_fail "client key"
+ssh-keygen -q -t ed25519 -N '' -C e2e-host -f "$w/ssh_host_ed25519_key" || fail "host key"
+ssh-keygen -q -t ed25519 -N '' -C e2e-client -f "$w/client_key" || fail "client key"
 mkdir -p "$E2E_HOME/.ssh"
 cp "$w/client_key.pub" "$E2E_HOME/.ssh/authorized_keys"
 chown -R "$E2E_UID:$E2E_UID" "$E2E_HOME/.ssh"
@@ -43,10 +43,10 @@ mkdir -p "$w/etc/ssh/sshd_config.d"
 e2e_install_example sshd_config.d/50-mfacover.conf "$w/etc/ssh/sshd_config.d/50-mfacover.conf"
 if [[ ! -d /etc/ssh/sshd_config.d ]]; then
 	e2e_mirror_dir /etc/ssh "$w/stage-ssh" && mkdir /etc/ssh/sshd_config.d ||
-		e2e_fail "cannot make /etc/ssh/sshd_config.d in the namespace"
+		fail "cannot make /etc/ssh/sshd_config.d in the namespace"
 fi
 mount --bind "$w/etc/ssh/sshd_config.d" /etc/ssh/sshd_config.d ||
-	{ e2e_fail "bind-mount /etc/ssh/sshd_config.d"; e2e_finish; exit 1; }
+	{ fail "bind-mount /etc/ssh/sshd_config.d"; e2e_finish; exit 1; }
 sshd_config=$w/etc/ssh/sshd_config
 cat >"$sshd_config" <<SSHD_CONFIG
 Include /etc/ssh/sshd_config.d/*.conf
@@ -69,7 +69,7 @@ SSHD_CONFIG
 sshd_t=$(/usr/sbin/sshd -T -f "$sshd_config" -C "user=$E2E_USER,host=localhost,addr=127.0.0.1" 2>&1)
 for kv in "authenticationmethods publickey,keyboard-interactive" "kbdinteractiveauthentication yes" \
 	"passwordauthentication no" "permitrootlogin yes" "usepam yes"; do
-	grep -qx -- "$kv" <<<"$sshd_t" && e2e_ok || e2e_fail "sshd -T: want '$kv', got '$(grep -- "^${kv%% *} " <<<"$sshd_t")'"
+	grep -qx -- "$kv" <<<"$sshd_t" && ok || fail "sshd -T: want '$kv', got '$(grep -- "^${kv%% *} " <<<"$sshd_t")'"
 done
 # The sshd PAM stack: the example verbatim.  (Written in place: /etc/pam.d is
 # a bind mount of this directory.)
@@ -83,7 +83,7 @@ start_sshd() { # start_sshd CONFIG
 		kill "$sshd_pid" 2>/dev/null
 		wait "$sshd_pid" 2>/dev/null
 	fi
-	/usr/sbin/sshd -t -f "$1" || { e2e_fail "sshd -t rejects $1"; return 1; }
+	/usr/sbin/sshd -t -f "$1" || { fail "sshd -t rejects $1"; return 1; }
 	/usr/sbin/sshd -D -e -f "$1" 2>>"$w/sshd.log" &
 	sshd_pid=$!
 	e2e_pids+=("$sshd_pid")
@@ -95,7 +95,7 @@ start_sshd() { # start_sshd CONFIG
 		fi
 		sleep 0.1
 	done
-	e2e_fail "sshd did not listen on 127.0.0.1:$port"
+	fail "sshd did not listen on 127.0.0.1:$port"
 	sed 's/^/    sshd: /' "$w/sshd.log" >&2
 	return 1
 }
@@ -123,7 +123,7 @@ ssh_try() {
 		"$E2E_USER@127.0.0.1" echo e2e-ok </dev/null 2>>"$w/ssh.err"
 }
 
-e2e_enroll "$E2E_USER" || e2e_fail "mfacover-enroll"
+e2e_enroll "$E2E_USER" || fail "mfacover-enroll"
 start_sshd "$sshd_config" || { e2e_finish; exit 1; }
 e2e_log "sshd listening on 127.0.0.1:$port"
 
@@ -131,23 +131,23 @@ e2e_log "sshd listening on 127.0.0.1:$port"
 e2e_quiet_step
 code=$(e2e_code)
 out=$(ssh_try "$code" publickey,keyboard-interactive)
-e2e_expect "key + right code: ssh exit" 0 $?
-e2e_expect "key + right code: the remote command ran" e2e-ok "$out"
+expect "key + right code: ssh exit" 0 $?
+expect "key + right code: the remote command ran" e2e-ok "$out"
 # OpenSSH's client puts "(user@host) " before a keyboard-interactive prompt.
-e2e_expect "the prompt the client was shown" "($E2E_USER@127.0.0.1) Verification code: " \
+expect "the prompt the client was shown" "($E2E_USER@127.0.0.1) Verification code: " \
 	"$(head -n1 "$w/prompts")"
 e2e_expect_syslog "key + right code" sshd "user=$E2E_USER service=sshd .*factor=totp result=success"
 
 # --- 2. key and a wrong code: refused ---------------------------------------------
 out=$(ssh_try "$(e2e_wrong_code)" publickey,keyboard-interactive)
 rc=$?
-[[ $rc != 0 && $out != *e2e-ok* ]] && e2e_ok || e2e_fail "key + wrong code logged in (exit $rc, '$out')"
+[[ $rc != 0 && $out != *e2e-ok* ]] && ok || fail "key + wrong code logged in (exit $rc, '$out')"
 e2e_expect_syslog "key + wrong code" sshd "user=$E2E_USER .*result=fail reason=wrong_code"
 
 # --- 3. the same right code again: a replay, refused -------------------------------
 out=$(ssh_try "$code" publickey,keyboard-interactive)
 rc=$?
-[[ $rc != 0 && $out != *e2e-ok* ]] && e2e_ok || e2e_fail "replayed code logged in (exit $rc, '$out')"
+[[ $rc != 0 && $out != *e2e-ok* ]] && ok || fail "replayed code logged in (exit $rc, '$out')"
 e2e_expect_syslog "replayed code" sshd "user=$E2E_USER .*result=replay"
 
 # --- 4. the key alone, and the code alone: refused ----------------------------------
@@ -155,15 +155,15 @@ e2e_quiet_step
 code=$(e2e_code)
 out=$(ssh_try "$code" publickey)
 rc=$?
-[[ $rc != 0 && $out != *e2e-ok* ]] && e2e_ok || e2e_fail "key alone logged in (exit $rc, '$out')"
-grep -q "Partial publickey for $E2E_USER" "$w/sshd.log" && e2e_ok ||
-	e2e_fail "sshd did not log the key as a partial success"
+[[ $rc != 0 && $out != *e2e-ok* ]] && ok || fail "key alone logged in (exit $rc, '$out')"
+grep -q "Partial publickey for $E2E_USER" "$w/sshd.log" && ok ||
+	fail "sshd did not log the key as a partial success"
 e2e_quiet_step
 out=$(ssh_try "$code" keyboard-interactive -o PubkeyAuthentication=no)
 rc=$?
-[[ $rc != 0 && $out != *e2e-ok* ]] && e2e_ok || e2e_fail "code alone logged in (exit $rc, '$out')"
-[[ ! -s $w/prompts ]] && e2e_ok || e2e_fail "sshd asked for a code before the key: $(cat "$w/prompts")"
-e2e_expect "decisions logged: success, wrong code, replay, nothing more" "success fail replay" \
+[[ $rc != 0 && $out != *e2e-ok* ]] && ok || fail "code alone logged in (exit $rc, '$out')"
+[[ ! -s $w/prompts ]] && ok || fail "sshd asked for a code before the key: $(cat "$w/prompts")"
+expect "decisions logged: success, wrong code, replay, nothing more" "success fail replay" \
 	"$(e2e_syslog_lines sshd | sed -n 's/.* result=\([a-z]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 e2e_log "sshd cases done"
 
@@ -172,7 +172,7 @@ aroot=$w/audit-ok
 e2e_audit_root "$aroot" sshd
 cp "$sshd_config" "$aroot/etc/ssh/sshd_config"
 cmp -s "$E2E_EXAMPLES/sshd_config.d/50-mfacover.conf" "$aroot/etc/ssh/sshd_config.d/50-mfacover.conf" &&
-	e2e_ok || e2e_fail "the audit root lacks the example sshd_config.d/50-mfacover.conf"
+	ok || fail "the audit root lacks the example sshd_config.d/50-mfacover.conf"
 e2e_audit_expect "sshd as tested" "$aroot" 0 ssh sshd "$E2E_USER" covered \
 	"every way to log in over ssh takes two factors"
 # PermitRootLogin yes (the example): root's ssh path is one too, and covered.
@@ -189,10 +189,10 @@ e2e_audit_expect "sshd with Match User key alone" "$aweak" 1 ssh sshd "$E2E_USER
 # ...and the real sshd agrees: the key alone logs in.
 if start_sshd "$weak"; then
 	out=$(ssh_try 000000 publickey)
-	e2e_expect "weakened sshd: the key alone logs in" e2e-ok "$out"
+	expect "weakened sshd: the key alone logs in" e2e-ok "$out"
 fi
 
-if ((e2e_fails > 0)); then
+if ((fails > 0)); then
 	sed 's/^/    sshd: /' "$w/sshd.log" | tail -n 40 >&2
 	sed 's/^/    ssh: /' "$w/ssh.err" | tail -n 20 >&2
 	sed 's/^/    syslog: /' "$E2E_SYSLOG" | tail -n 20 >&2

@@ -34,7 +34,7 @@ e2e_install_example pam.d/su "$E2E_PAMD/su"
 sed -E 's/^(auth[[:space:]]+required[[:space:]]+pam_mfacover\.so)[[:space:]]*$/\1 nullok/' \
 	"$E2E_EXAMPLES/pam.d/su" >"$w/su.weak"
 [[ $(diff "$E2E_EXAMPLES/pam.d/su" "$w/su.weak" | grep -c '^>.*pam_mfacover.so nullok$') == 1 ]] &&
-	e2e_ok || e2e_fail "the weakened twin is not the example with nullok"
+	ok || fail "the weakened twin is not the example with nullok"
 
 # su_try PASSWORD CODE -> the output of `id -u` (and su's messages); status of su.
 # su runs on a pty (python3's pty module) as the test user; the answers are
@@ -76,32 +76,32 @@ su_try() {
 }
 uid_of() { sed -n 's/^e2e-uid=\([0-9]*\).*/\1/p' <<<"$1"; }
 
-e2e_enroll root || e2e_fail "mfacover-enroll root"
+e2e_enroll root || fail "mfacover-enroll root"
 
 # --- 1. root's password and root's right code: a root shell -------------------------------
 e2e_quiet_step
 code=$(e2e_code)
 out=$(su_try "$ROOT_PASSWORD" "$code")
 rc=$?
-e2e_expect "password + right code: su exit" 0 $rc
-e2e_expect "password + right code: the command ran as root" 0 "$(uid_of "$out")"
-grep -q "Verification code:" <<<"$out" && e2e_ok || e2e_fail "su showed no code prompt: $out"
+expect "password + right code: su exit" 0 $rc
+expect "password + right code: the command ran as root" 0 "$(uid_of "$out")"
+grep -q "Verification code:" <<<"$out" && ok || fail "su showed no code prompt: $out"
 e2e_expect_syslog "password + right code" su "user=root service=su .*factor=totp result=success"
 
 # --- 2. a wrong code: refused --------------------------------------------------------------
 out=$(su_try "$ROOT_PASSWORD" "$(e2e_wrong_code)")
 rc=$?
-[[ $rc != 0 && -z $(uid_of "$out") ]] && e2e_ok ||
-	e2e_fail "password + wrong code gave a shell (exit $rc, '$out')"
+[[ $rc != 0 && -z $(uid_of "$out") ]] && ok ||
+	fail "password + wrong code gave a shell (exit $rc, '$out')"
 e2e_expect_syslog "password + wrong code" su "user=root .*result=fail reason=wrong_code"
 
 # --- 3. the same code again: a replay, refused ------------------------------------------------
 out=$(su_try "$ROOT_PASSWORD" "$code")
 rc=$?
-[[ $rc != 0 && -z $(uid_of "$out") ]] && e2e_ok ||
-	e2e_fail "replayed code gave a shell (exit $rc, '$out')"
+[[ $rc != 0 && -z $(uid_of "$out") ]] && ok ||
+	fail "replayed code gave a shell (exit $rc, '$out')"
 e2e_expect_syslog "replayed code" su "user=root .*result=replay"
-e2e_expect "decisions logged: success, wrong code, replay" "success fail replay" \
+expect "decisions logged: success, wrong code, replay" "success fail replay" \
 	"$(e2e_syslog_lines su | sed -n 's/.* result=\([a-z]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 e2e_log "su cases done"
 
@@ -114,18 +114,18 @@ e2e_audit_expect "su -l as tested (su-l includes su)" "$aroot" 0 su su-l root co
 # --- 5. the weakened twin: nullok, and root not enrolled ------------------------------------------
 cp "$w/su.weak" "$E2E_PAMD/su"
 "$E2E_ENROLL" revoke --store "$E2E_STORE" --user root >/dev/null </dev/null ||
-	e2e_fail "mfacover-enroll revoke --user root"
-[[ ! -e $E2E_STORE/root ]] && e2e_ok || e2e_fail "root is still enrolled after revoke"
+	fail "mfacover-enroll revoke --user root"
+[[ ! -e $E2E_STORE/root ]] && ok || fail "root is still enrolled after revoke"
 aweak=$w/audit-weak
 e2e_audit_root "$aweak" su su-l
 e2e_audit_expect "su with nullok, root unenrolled" "$aweak" 1 su su root gap "nullok"
 # ...and the real su agrees: root's password alone is enough.
 out=$(su_try "$ROOT_PASSWORD" 000000)
-e2e_expect "weakened su: the password alone gives a root shell" 0 "$(uid_of "$out")"
+expect "weakened su: the password alone gives a root shell" 0 "$(uid_of "$out")"
 e2e_expect_syslog "weakened su" su "user=root .*result=(unenrolled|ignored)"
 e2e_install_example pam.d/su "$E2E_PAMD/su"
 
-if ((e2e_fails > 0)); then
+if ((fails > 0)); then
 	sed 's/^/    syslog: /' "$E2E_SYSLOG" | tail -n 20 >&2
 fi
 e2e_finish

@@ -37,24 +37,24 @@ root ALL=(ALL:ALL) ALL
 SUDOERS
 chown root:root "$w/etc/sudoers"
 chmod 440 "$w/etc/sudoers"
-mount --bind "$w/etc/sudoers" /etc/sudoers || { e2e_fail "bind-mount /etc/sudoers"; e2e_finish; exit 1; }
+mount --bind "$w/etc/sudoers" /etc/sudoers || { fail "bind-mount /etc/sudoers"; e2e_finish; exit 1; }
 mkdir -m 755 "$w/etc/sudoers.d"
 e2e_install_example sudoers.d/mfacover-admins "$w/etc/sudoers.d/mfacover-admins"
 chmod 440 "$w/etc/sudoers.d/mfacover-admins"
 mount --bind "$w/etc/sudoers.d" /etc/sudoers.d ||
-	{ e2e_fail "bind-mount /etc/sudoers.d"; e2e_finish; exit 1; }
-visudo -c -q -f /etc/sudoers || e2e_fail "visudo rejects the test sudoers with the example"
+	{ fail "bind-mount /etc/sudoers.d"; e2e_finish; exit 1; }
+visudo -c -q -f /etc/sudoers || fail "visudo rejects the test sudoers with the example"
 e2e_join_group sudo
 # sudo's own reading of the rules: the example's rule applies to mfatest.
-sudo -n -l -U "$E2E_USER" 2>&1 | grep -q '(ALL : ALL) ALL' && e2e_ok ||
-	e2e_fail "sudo -l -U $E2E_USER: the example's rule does not apply: $(sudo -n -l -U "$E2E_USER" 2>&1)"
+sudo -n -l -U "$E2E_USER" 2>&1 | grep -q '(ALL : ALL) ALL' && ok ||
+	fail "sudo -l -U $E2E_USER: the example's rule does not apply: $(sudo -n -l -U "$E2E_USER" 2>&1)"
 
 # The example verbatim; the weakened twin: the example with one line more.
 # (Written in place: /etc/pam.d is a bind mount of this directory.)
 e2e_install_example pam.d/sudo "$E2E_PAMD/sudo"
 sed '/^@include common-auth/i auth sufficient pam_unix.so' "$E2E_EXAMPLES/pam.d/sudo" >"$w/sudo.weak"
-[[ $(diff "$E2E_EXAMPLES/pam.d/sudo" "$w/sudo.weak" | grep -c '^>') == 1 ]] && e2e_ok ||
-	e2e_fail "the weakened twin is not the example plus one line"
+[[ $(diff "$E2E_EXAMPLES/pam.d/sudo" "$w/sudo.weak" | grep -c '^>') == 1 ]] && ok ||
+	fail "the weakened twin is not the example plus one line"
 
 # sudo_try PASSWORD CODE -> what `id -u` printed; status of sudo
 sudo_try() {
@@ -63,26 +63,26 @@ sudo_try() {
 		sudo -S -p '' id -u 2>>"$w/sudo.err")
 }
 
-e2e_enroll "$E2E_USER" || e2e_fail "mfacover-enroll"
+e2e_enroll "$E2E_USER" || fail "mfacover-enroll"
 
 # --- 1. password and the right code: root ----------------------------------------------
 e2e_quiet_step
 code=$(e2e_code)
 out=$(sudo_try "$E2E_PASSWORD" "$code")
-e2e_expect "password + right code: sudo exit" 0 $?
-e2e_expect "password + right code: the command ran as root" 0 "$out"
+expect "password + right code: sudo exit" 0 $?
+expect "password + right code: the command ran as root" 0 "$out"
 e2e_expect_syslog "password + right code" sudo "user=$E2E_USER service=sudo .*factor=totp result=success"
 
 # --- 2. a wrong code: refused --------------------------------------------------------
 out=$(sudo_try "$E2E_PASSWORD" "$(e2e_wrong_code)")
 rc=$?
-[[ $rc != 0 && -z $out ]] && e2e_ok || e2e_fail "password + wrong code ran the command (exit $rc, '$out')"
+[[ $rc != 0 && -z $out ]] && ok || fail "password + wrong code ran the command (exit $rc, '$out')"
 e2e_expect_syslog "password + wrong code" sudo "user=$E2E_USER .*result=fail reason=wrong_code"
 
 # --- 3. the same code again: a replay, refused ------------------------------------------
 out=$(sudo_try "$E2E_PASSWORD" "$code")
 rc=$?
-[[ $rc != 0 && -z $out ]] && e2e_ok || e2e_fail "replayed code ran the command (exit $rc, '$out')"
+[[ $rc != 0 && -z $out ]] && ok || fail "replayed code ran the command (exit $rc, '$out')"
 e2e_expect_syslog "replayed code" sudo "user=$E2E_USER .*result=replay"
 
 # --- 4. a wrong password with the next step's code: refused -------------------------------
@@ -90,12 +90,12 @@ e2e_quiet_step
 next=$(oathtool --totp -N "now + 30 sec" -b "$E2E_SECRET")
 out=$(sudo_try wrong-password "$next")
 rc=$?
-[[ $rc != 0 && -z $out ]] && e2e_ok || e2e_fail "wrong password + code ran the command (exit $rc, '$out')"
+[[ $rc != 0 && -z $out ]] && ok || fail "wrong password + code ran the command (exit $rc, '$out')"
 # Debian's common-auth ends the stack at a wrong password ("requisite
 # pam_deny.so"): the module is never asked, and the code is not used up.
-grep -q "pam_unix(sudo:auth): authentication failure;.* user=$E2E_USER" "$E2E_SYSLOG" && e2e_ok ||
-	e2e_fail "wrong password: no pam_unix authentication failure logged"
-e2e_expect "decisions logged: success, wrong code, replay (none for the wrong password)" \
+grep -q "pam_unix(sudo:auth): authentication failure;.* user=$E2E_USER" "$E2E_SYSLOG" && ok ||
+	fail "wrong password: no pam_unix authentication failure logged"
+expect "decisions logged: success, wrong code, replay (none for the wrong password)" \
 	"success fail replay" \
 	"$(e2e_syslog_lines sudo | sed -n 's/.* result=\([a-z]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 e2e_log "sudo cases done"
@@ -112,10 +112,10 @@ e2e_audit_root "$aweak" sudo
 e2e_audit_expect "sudo with sufficient pam_unix" "$aweak" 1 sudo sudo "$E2E_USER" gap "pam_unix.so"
 # ...and the real sudo agrees: the password alone is enough.
 out=$(sudo_try "$E2E_PASSWORD" 000000)
-e2e_expect "weakened sudo: the password alone runs the command" 0 "$out"
+expect "weakened sudo: the password alone runs the command" 0 "$out"
 e2e_install_example pam.d/sudo "$E2E_PAMD/sudo"
 
-if ((e2e_fails > 0)); then
+if ((fails > 0)); then
 	sed 's/^/    sudo: /' "$w/sudo.err" | tail -n 20 >&2
 	sed 's/^/    syslog: /' "$E2E_SYSLOG" | tail -n 20 >&2
 fi

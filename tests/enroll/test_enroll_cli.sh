@@ -7,6 +7,8 @@
 # pam_wrapper, decode the PNG QR with zbarimg, list/reset/regenerate/revoke,
 # and check that every bad input leaves the store byte-identical.
 set -uo pipefail
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 enroll=$1 module=$2 auth_once=$3 otp_code=$4 pamwrap=$5 nsswrap=$6 data=$7
 
 work=$(mktemp -d /tmp/mfacover-enroll-XXXXXX)
@@ -42,18 +44,6 @@ printf 'auth [success=done default=die] %s store=home\n' "$module" >"$work/servi
 sed "s|:/home/|:$root/home/|" "$root/etc/passwd" >"$work/passwd"
 cp "$root/etc/group" "$work/group"
 
-fails=0
-checks=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-ok() {
-	checks=$((checks + 1))
-}
-expect() { # expect DESCRIPTION WANT GOT
-	if [[ $2 == "$3" ]]; then ok; else fail "$1: want '$2', got '$3'"; fi
-}
 
 pam() { # pam SERVICE USER ANSWER -> prints the PAM result name
 	LD_PRELOAD="$pamwrap $nsswrap" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$work/services" \

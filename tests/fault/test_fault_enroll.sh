@@ -28,6 +28,8 @@
 # MFACOVER_FAULT_WORKERS), each in its own copy of the root, and the checks use
 # shell built-ins where they can, as forks are slow on some CI machines.
 set -uo pipefail
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 fault_enroll=$1 enroll=$2 otp_code=$3
 
 # A sanitizer report must not look like the CLI's own "failed" (1).
@@ -64,15 +66,6 @@ printf '%s\n' "$SECRET_OLD" >"$work/seed-old"
 printf '%s\n' "$SECRET_NEW" >"$work/seed-new"
 chmod 600 "$work/seed-old" "$work/seed-new"
 
-fails=0
-checks=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-ok() {
-	checks=$((checks + 1))
-}
 
 declare -A fault_runs=() fault_successes=()
 

@@ -11,12 +11,13 @@
 # directory gives the same report.  10 000 users come back through paging
 # past the server's 500-entry size limit.
 set -uo pipefail
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 audit=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/ldap/slapd.sh
 source "$here/slapd.sh"
 root=$here/root
-fails=0
 tmp=$(mktemp -d /tmp/mfacover-ldap-XXXXXX)
 blackhole_pid=
 cleanup() {
@@ -27,10 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
 
 # run ARGS...: sets $rc, $out, $err
 run() {
@@ -44,9 +41,6 @@ expect_rc() {
 	[[ $rc -eq $1 ]] || fail "$2: exit status $rc, expected $1 (stderr: $err)"
 }
 
-has() { # has TEXT NEEDLE WHAT
-	grep -qF -- "$2" <<<"$1" || fail "$3: missing '$2'"
-}
 
 # json_check WHAT PYTHON-EXPR...: each expression (over the report `d`) must be true
 json_check() {
