@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
+#include "base64.h"
 #include "mfa_mem.h"
 #include "root_fs.h"
 #include "sshd_config.h"
@@ -154,87 +155,7 @@ set_reason(char *buf, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- base64 (b64_pton as sshbuf_b64tod uses it) --------------------------- */
-
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Decode len characters at s into out (room for len bytes).  White space
- * anywhere is skipped; the data must end on a byte boundary, padded with
- * '=' (one or two, only white space after them) when it does not end on a
- * 4-character group, and the unused bits before the padding must be zero.
- */
-static int
-b64_decode(const char *s, size_t len, unsigned char *out, size_t *outlenp)
-{
-	size_t i, n = 0;
-	unsigned acc = 0, state = 0;
-	int v;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (isspace(c))
-			continue;
-		if (c == '=')
-			break;
-		if ((v = b64_value(c)) < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		if (++state == 4) {
-			out[n++] = (unsigned char)(acc >> 16);
-			out[n++] = (unsigned char)(acc >> 8);
-			out[n++] = (unsigned char)acc;
-			acc = 0;
-			state = 0;
-		}
-	}
-	if (i < len) {
-		/* padding: "xx==" or "xxx=" */
-		size_t pads = 0;
-
-		if (state < 2)
-			return -1;
-		for (; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
-
-			if (isspace(c))
-				continue;
-			if (c != '=' || ++pads > 4 - state)
-				return -1;
-		}
-		if (pads != 4 - state)
-			return -1;
-		if (state == 2) {
-			if ((acc & 0xf) != 0)
-				return -1;
-			out[n++] = (unsigned char)(acc >> 4);
-		} else {
-			if ((acc & 0x3) != 0)
-				return -1;
-			out[n++] = (unsigned char)(acc >> 10);
-			out[n++] = (unsigned char)(acc >> 2);
-		}
-	} else if (state != 0) {
-		return -1;
-	}
-	*outlenp = n;
-	return 0;
-}
+/* ---- base64 (decoding: base64.h, white space skipped as b64_pton does) ---- */
 
 static void
 b64_encode_nopad(const unsigned char *in, size_t len, char *out, size_t outsz)
@@ -566,11 +487,12 @@ read_key(const char *s, struct parsed_key *pk, const char **restp, char *why)
 		return READ_BAD;
 	}
 	blen = word_len(b);
-	if ((buf = malloc(blen + 1)) == NULL || (plain = malloc(blen + 64)) == NULL) {
+	if ((buf = malloc(MFA_B64_DECODED_MAX(blen))) == NULL ||
+	    (plain = malloc(blen + 64)) == NULL) {
 		res = READ_NOMEM;
 		goto out;
 	}
-	if (b64_decode(b, blen, buf, &outlen) != 0) {
+	if (mfa_base64_decode(b, blen, MFA_B64_SKIP_SPACE, buf, &outlen) != MFA_OK) {
 		set_reason(why, "bad base64 in the key blob");
 		goto out;
 	}

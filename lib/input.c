@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "mfa_mem.h"
 
 int
@@ -45,86 +46,31 @@ mfa_input_is_scrv1(const char *authtok)
 	return authtok != NULL && strncmp(authtok, MFA_SCRV1_PREFIX, strlen(MFA_SCRV1_PREFIX)) == 0;
 }
 
-static int
-b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
- * Strict base64: length a multiple of 4, '=' only as the last one or two
- * characters, zero bits after the last byte, no NUL in the result.
+ * Strict base64 (base64.h) into a new NUL-terminated string: a NUL in the
+ * result is refused.  The pieces of a password and a code are wiped on
+ * every way out.
  */
 static int
 b64_decode(const char *in, size_t len, char **outp)
 {
+	size_t size = MFA_B64_DECODED_MAX(len) + 1, n = 0;
 	char *out;
-	size_t i, o = 0, pad = 0;
-	/* Pieces of a password and a code: wiped on every way out. */
-	int v[4], k, r = MFA_ERR_PARSE;
-	unsigned long block = 0;
-	char c = 0;
+	int r;
 
 	*outp = NULL;
-	if (len % 4 != 0)
-		return MFA_ERR_PARSE;
-	if (len > 0 && in[len - 1] == '=')
-		pad++;
-	if (len > 1 && in[len - 2] == '=')
-		pad++;
-	if ((out = malloc(len / 4 * 3 + 1)) == NULL)
+	if ((out = malloc(size)) == NULL)
 		return MFA_ERR_NOMEM;
-	for (i = 0; i < len; i += 4) {
-		size_t nbytes = 3;
-
-		for (k = 0; k < 4; k++) {
-			bool last_group = i + 4 == len;
-
-			if (in[i + (size_t)k] == '=' && last_group && (size_t)k >= 4 - pad) {
-				v[k] = 0;
-				continue;
-			}
-			if ((v[k] = b64_value(in[i + (size_t)k])) < 0)
-				goto out;
-		}
-		block = 0;
-		for (k = 0; k < 4; k++)
-			block = (block << 6) | (unsigned long)v[k];
-		if (i + 4 == len) {
-			nbytes = 3 - pad;
-			/* The bits padding stands for must be zero. */
-			if ((pad == 1 && (block & 0xff) != 0) ||
-			    (pad == 2 && (block & 0xffff) != 0))
-				goto out;
-		}
-		for (k = 0; k < (int)nbytes; k++) {
-			c = (char)((block >> (16 - 8 * k)) & 0xff);
-			if (c == '\0')
-				goto out;
-			out[o++] = c;
-		}
+	r = mfa_base64_decode(in, len, 0, (uint8_t *)out, &n);
+	if (r == MFA_OK && memchr(out, '\0', n) != NULL)
+		r = MFA_ERR_PARSE;
+	if (r != MFA_OK) {
+		mfa_freezero(out, size);
+		return r;
 	}
-	out[o] = '\0';
+	out[n] = '\0';
 	*outp = out;
-	out = NULL;
-	r = MFA_OK;
-out:
-	if (out != NULL)
-		mfa_freezero(out, len / 4 * 3 + 1);
-	mfa_wipe(v, sizeof(v));
-	mfa_wipe(&block, sizeof(block));
-	mfa_wipe(&c, sizeof(c));
-	return r;
+	return MFA_OK;
 }
 
 int

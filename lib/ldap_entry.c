@@ -9,8 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
+#include "base64.h"
 #include "mfa_mem.h"
 
 int
@@ -242,40 +241,22 @@ attr_desc_ok(const char *s, size_t n)
 	return true;
 }
 
-/* Decode base64 text (RFC 4648, padded) into a new buffer; MFA_ERR_PARSE when malformed. */
+/* Decode base64 text (base64.h) into a new NUL-terminated buffer. */
 static int
 b64_decode(const char *s, size_t n, char **outp, size_t *lenp)
 {
-	unsigned char *out;
-	size_t pad = 0, i;
-	int got;
+	char *out;
+	int r;
 
 	*outp = NULL;
-	if (n % 4 != 0 || n > INT32_MAX)
-		return MFA_ERR_PARSE;
-	for (i = 0; i < n; i++) {
-		if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '/' && s[i] != '=')
-			return MFA_ERR_PARSE;
-		if (s[i] == '=' && i + 2 < n)
-			return MFA_ERR_PARSE;
-	}
-	if (n > 0 && s[n - 1] == '=')
-		pad++;
-	if (n > 1 && s[n - 2] == '=') {
-		if (s[n - 1] != '=')
-			return MFA_ERR_PARSE;
-		pad++;
-	}
-	if ((out = malloc(n / 4 * 3 + 1)) == NULL)
+	if ((out = malloc(MFA_B64_DECODED_MAX(n) + 1)) == NULL)
 		return MFA_ERR_NOMEM;
-	got = n == 0 ? 0 : EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-	if (got < 0 || (size_t)got < pad) {
+	if ((r = mfa_base64_decode(s, n, 0, (uint8_t *)out, lenp)) != MFA_OK) {
 		free(out);
-		return MFA_ERR_PARSE;
+		return r;
 	}
-	*lenp = (size_t)got - pad;
 	out[*lenp] = '\0';
-	*outp = (char *)out;
+	*outp = out;
 	return MFA_OK;
 }
 
