@@ -42,6 +42,8 @@ e2e_pam_module_dir
 
 # shellcheck source=tests/lib/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
+# shellcheck source=tests/lib/mount.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/mount.sh"
 e2e_pids=()
 
 e2e_log() {
@@ -149,34 +151,11 @@ e2e_cleanup() {
 	[[ -n ${E2E_WORK:-} && -d $E2E_WORK ]] && rm -rf --one-file-system "$E2E_WORK"
 }
 
-# A directory replaced by a tmpfs that shows the same entries (bind mounts),
-# minus the names given, so that new entries can be made in it.
-e2e_mirror_dir() { # e2e_mirror_dir DIR STAGING [SKIP...]
-	local dir=$1 stage=$2 e name
-	shift 2
-	mkdir -p "$stage"
-	mount -t tmpfs -o mode=755 e2e-tmpfs "$stage" || return 1
-	chmod --reference="$dir" "$stage"
-	shopt -s dotglob nullglob
-	for e in "$dir"/*; do
-		name=${e##*/}
-		[[ " $* " == *" $name "* ]] && continue
-		if [[ -L $e ]]; then
-			cp -P "$e" "$stage/$name"
-		elif [[ -d $e ]]; then
-			mkdir "$stage/$name" && mount --rbind "$e" "$stage/$name"
-		else
-			touch "$stage/$name" && mount --bind "$e" "$stage/$name"
-		fi
-	done
-	shopt -u dotglob nullglob
-	mount --move "$stage" "$dir"
-}
 
 # /dev with a /dev/log of ours: a datagram receiver that appends each
 # pam_syslog line to $E2E_SYSLOG; and ptys of our own.
 e2e_private_dev() {
-	e2e_mirror_dir /dev "$E2E_WORK/stage-dev" log pts ptmx || return 1
+	mirror_dir /dev "$E2E_WORK/stage-dev" log pts ptmx || return 1
 	# Pseudo-terminals of our own: a new devpts instance, /dev/ptmx into it.
 	mkdir -m 755 /dev/pts
 	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 e2e-devpts /dev/pts || return 1
@@ -244,7 +223,7 @@ e2e_world() {
 	touch /var/log/btmp /var/log/wtmp /var/log/lastlog
 	chmod 600 /var/log/btmp
 	chmod 664 /var/log/wtmp /var/log/lastlog
-	e2e_mirror_dir /var/lib "$E2E_WORK/stage-varlib" mfacover || return 1
+	mirror_dir /var/lib "$E2E_WORK/stage-varlib" mfacover || return 1
 	E2E_STORE=/var/lib/mfacover
 	mkdir -m 700 "$E2E_STORE"
 	e2e_private_dev || return 1
@@ -252,7 +231,7 @@ e2e_world() {
 	# libpam's module directory with the built module as pam_mfacover.so (a
 	# copy in the mirror's tmpfs; a pam_mfacover.so the machine may have is
 	# hidden), so that the examples' relative name loads it.
-	e2e_mirror_dir "$E2E_PAM_MODULE_DIR" "$E2E_WORK/stage-security" pam_mfacover.so || {
+	mirror_dir "$E2E_PAM_MODULE_DIR" "$E2E_WORK/stage-security" pam_mfacover.so || {
 		fail "cannot mirror $E2E_PAM_MODULE_DIR"
 		return 1
 	}

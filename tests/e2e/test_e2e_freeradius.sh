@@ -47,6 +47,8 @@
 set -uo pipefail
 # shellcheck source=tests/lib/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
+# shellcheck source=tests/lib/mount.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/mount.sh"
 
 module=$1 enroll=$2 audit=$3
 RADDB=/etc/freeradius/3.0
@@ -170,36 +172,13 @@ for f in passwd group shadow; do
 done
 mount --bind "$work/pam.d" /etc/pam.d || { echo "FAIL: bind mount over /etc/pam.d" >&2; exit 1; }
 
-# mirror_dir DIR [SKIP...]: DIR replaced (in this namespace) by a tmpfs showing
-# the same entries through bind mounts, minus SKIP, so that entries can be added.
-mirror_dir() {
-	local dir=$1 stage e name
-	shift
-	stage=$(mktemp -d "$work/stage-XXXXXX")
-	mount -t tmpfs -o mode=755 mfacover-e2e "$stage" || return 1
-	chmod --reference="$dir" "$stage"
-	shopt -s dotglob nullglob
-	for e in "$dir"/*; do
-		name=${e##*/}
-		[[ " $* " == *" $name "* ]] && continue
-		if [[ -L $e ]]; then
-			cp -P "$e" "$stage/$name"
-		elif [[ -d $e ]]; then
-			mkdir "$stage/$name" && mount --rbind "$e" "$stage/$name"
-		else
-			touch "$stage/$name" && mount --bind "$e" "$stage/$name"
-		fi
-	done
-	shopt -u dotglob nullglob
-	mount --move "$stage" "$dir"
-}
 # The PAM module directory with the built module added (never the real one).
-mirror_dir "$SECDIR" pam_mfacover.so &&
+mirror_dir "$SECDIR" "$(mktemp -d "$work/stage-XXXXXX")" pam_mfacover.so &&
 	install -m 644 "$module" "$SECDIR/pam_mfacover.so" ||
 	{ echo "FAIL: cannot add pam_mfacover.so to a mirror of $SECDIR" >&2; exit 1; }
 # The store: /var/lib/mfacover, made a mount point when the machine has none.
 if [[ ! -d /var/lib/mfacover ]]; then
-	{ mirror_dir /var/lib mfacover && mkdir -m 700 /var/lib/mfacover; } ||
+	{ mirror_dir /var/lib "$(mktemp -d "$work/stage-XXXXXX")" mfacover && mkdir -m 700 /var/lib/mfacover; } ||
 		{ echo "FAIL: cannot provide /var/lib/mfacover in the namespace" >&2; exit 1; }
 fi
 mount --bind "$root/var/lib/mfacover" /var/lib/mfacover ||
@@ -207,7 +186,7 @@ mount --bind "$root/var/lib/mfacover" /var/lib/mfacover ||
 # A /dev/log of our own: the module's pam_syslog lines, one per decision.
 syslog=$work/syslog
 : >"$syslog"
-mirror_dir /dev log || { echo "FAIL: cannot mirror /dev in the namespace" >&2; exit 1; }
+mirror_dir /dev "$(mktemp -d "$work/stage-XXXXXX")" log || { echo "FAIL: cannot mirror /dev in the namespace" >&2; exit 1; }
 "$py" - "$syslog" <<'PY' &
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

@@ -55,6 +55,8 @@
 set -uo pipefail
 # shellcheck source=tests/lib/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
+# shellcheck source=tests/lib/mount.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/mount.sh"
 
 module=$1 enroll=$2 audit=$3
 PLUGIN=/usr/lib/x86_64-linux-gnu/openvpn/plugins/openvpn-plugin-auth-pam.so
@@ -164,32 +166,9 @@ for f in passwd group shadow; do
 done
 mount --bind "$work/pam.d" /etc/pam.d || { echo "FAIL: bind mount over /etc/pam.d" >&2; exit 1; }
 
-# mirror_dir DIR [SKIP...]: DIR replaced (in this namespace) by a tmpfs showing
-# the same entries through bind mounts, minus SKIP, so that entries can be added.
-mirror_dir() {
-	local dir=$1 stage e name
-	shift
-	stage=$(mktemp -d "$work/stage-XXXXXX")
-	mount -t tmpfs -o mode=755 mfacover-e2e "$stage" || return 1
-	chmod --reference="$dir" "$stage"
-	shopt -s dotglob nullglob
-	for e in "$dir"/*; do
-		name=${e##*/}
-		[[ " $* " == *" $name "* ]] && continue
-		if [[ -L $e ]]; then
-			cp -P "$e" "$stage/$name"
-		elif [[ -d $e ]]; then
-			mkdir "$stage/$name" && mount --rbind "$e" "$stage/$name"
-		else
-			touch "$stage/$name" && mount --bind "$e" "$stage/$name"
-		fi
-	done
-	shopt -u dotglob nullglob
-	mount --move "$stage" "$dir"
-}
 # The store: /var/lib/mfacover, made a mount point when the machine has none.
 if [[ ! -d /var/lib/mfacover ]]; then
-	{ mirror_dir /var/lib mfacover && mkdir -m 700 /var/lib/mfacover; } ||
+	{ mirror_dir /var/lib "$(mktemp -d "$work/stage-XXXXXX")" mfacover && mkdir -m 700 /var/lib/mfacover; } ||
 		{ echo "FAIL: cannot provide /var/lib/mfacover in the namespace" >&2; exit 1; }
 fi
 mount --bind "$root/var/lib/mfacover" /var/lib/mfacover ||
@@ -197,7 +176,7 @@ mount --bind "$root/var/lib/mfacover" /var/lib/mfacover ||
 # A /dev/log of our own: the module's pam_syslog lines, one per decision.
 syslog=$work/syslog
 : >"$syslog"
-mirror_dir /dev log || { echo "FAIL: cannot mirror /dev in the namespace" >&2; exit 1; }
+mirror_dir /dev "$(mktemp -d "$work/stage-XXXXXX")" log || { echo "FAIL: cannot mirror /dev in the namespace" >&2; exit 1; }
 "$py" - "$syslog" <<'PY' &
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

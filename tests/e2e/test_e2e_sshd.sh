@@ -42,7 +42,7 @@ chmod 600 "$E2E_HOME/.ssh/authorized_keys"
 mkdir -p "$w/etc/ssh/sshd_config.d"
 e2e_install_example sshd_config.d/50-mfacover.conf "$w/etc/ssh/sshd_config.d/50-mfacover.conf"
 if [[ ! -d /etc/ssh/sshd_config.d ]]; then
-	e2e_mirror_dir /etc/ssh "$w/stage-ssh" && mkdir /etc/ssh/sshd_config.d ||
+	mirror_dir /etc/ssh "$w/stage-ssh" && mkdir /etc/ssh/sshd_config.d ||
 		fail "cannot make /etc/ssh/sshd_config.d in the namespace"
 fi
 mount --bind "$w/etc/ssh/sshd_config.d" /etc/ssh/sshd_config.d ||
