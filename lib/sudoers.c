@@ -2677,19 +2677,12 @@ verdict_m3(enum verdict v)
 }
 
 static enum m3
-user_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
+user_member(struct ectx *e, const struct sudoers_member *m)
 {
 	const struct sudoers_account *a = e->acct;
 	unsigned long id;
-	const struct sudoers_alias *al;
 
 	switch (m->type) {
-	case SUDOERS_M_ALL:
-		return M_YES;
-	case SUDOERS_M_ALIAS:
-		if ((al = alias_find(e->s, m->name, SUDOERS_ALIAS_USER)) == NULL)
-			return M_NO;
-		return verdict_m3(list_verdict(e, &al->members, SUDOERS_ALIAS_USER, depth + 1));
 	case SUDOERS_M_NAME:
 		return strcmp(m->name, a->name) == 0 ? M_YES : M_NO;
 	case SUDOERS_M_ID:
@@ -2703,27 +2696,17 @@ user_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 			return M_YES;
 		e->uncertain_why = "non-Unix group (%:group) membership is not known";
 		return M_MAYBE;
-	case SUDOERS_M_NETGROUP:
-		e->uncertain_why = "netgroup membership is not known";
-		return M_MAYBE;
 	default:
 		return M_NO;
 	}
 }
 
 static enum m3
-host_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
+host_member(struct ectx *e, const struct sudoers_member *m)
 {
-	const struct sudoers_alias *al;
 	const char *h = e->acct->host;
 
 	switch (m->type) {
-	case SUDOERS_M_ALL:
-		return M_YES;
-	case SUDOERS_M_ALIAS:
-		if ((al = alias_find(e->s, m->name, SUDOERS_ALIAS_HOST)) == NULL)
-			return M_NO;
-		return verdict_m3(list_verdict(e, &al->members, SUDOERS_ALIAS_HOST, depth + 1));
 	case SUDOERS_M_NAME:
 		if (h == NULL) {
 			e->uncertain_why = "the host's name is not known";
@@ -2740,9 +2723,6 @@ host_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 	case SUDOERS_M_NETWORK:
 		e->uncertain_why = "the host's addresses are not known";
 		return M_MAYBE;
-	case SUDOERS_M_NETGROUP:
-		e->uncertain_why = "netgroup membership is not known";
-		return M_MAYBE;
 	default:
 		return M_NO;
 	}
@@ -2750,20 +2730,13 @@ host_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
 
 /* Does a runas user member name root?  Group members: is root in the group? */
 static enum m3
-runas_member(struct ectx *e, const struct sudoers_member *m, unsigned depth)
+runas_member(struct ectx *e, const struct sudoers_member *m)
 {
-	const struct sudoers_alias *al;
 	unsigned long id;
 
-	if (e->other_target && m->type != SUDOERS_M_ALL && m->type != SUDOERS_M_ALIAS)
+	if (e->other_target)
 		return M_NO; /* approximation: only ALL is known to match another target */
 	switch (m->type) {
-	case SUDOERS_M_ALL:
-		return M_YES;
-	case SUDOERS_M_ALIAS:
-		if ((al = alias_find(e->s, m->name, SUDOERS_ALIAS_RUNAS)) == NULL)
-			return M_NO;
-		return verdict_m3(list_verdict(e, &al->members, SUDOERS_ALIAS_RUNAS, depth + 1));
 	case SUDOERS_M_NAME:
 		return strcmp(m->name, "root") == 0 ? M_YES : M_NO;
 	case SUDOERS_M_ID:
@@ -2791,13 +2764,33 @@ static enum m3
 member_m3(struct ectx *e, const struct sudoers_member *m, enum sudoers_alias_type type,
 	  unsigned depth)
 {
+	const struct sudoers_alias *al;
+
+	if (type != SUDOERS_ALIAS_USER && type != SUDOERS_ALIAS_HOST && type != SUDOERS_ALIAS_RUNAS)
+		return M_NO;
+	/* What the three lists have alike: ALL, an alias of the list's kind, netgroups. */
+	switch (m->type) {
+	case SUDOERS_M_ALL:
+		return M_YES;
+	case SUDOERS_M_ALIAS:
+		if ((al = alias_find(e->s, m->name, type)) == NULL)
+			return M_NO;
+		return verdict_m3(list_verdict(e, &al->members, type, depth + 1));
+	case SUDOERS_M_NETGROUP:
+		if (type == SUDOERS_ALIAS_RUNAS)
+			break;
+		e->uncertain_why = "netgroup membership is not known";
+		return M_MAYBE;
+	default:
+		break;
+	}
 	switch (type) {
 	case SUDOERS_ALIAS_USER:
-		return user_member(e, m, depth);
+		return user_member(e, m);
 	case SUDOERS_ALIAS_HOST:
-		return host_member(e, m, depth);
+		return host_member(e, m);
 	case SUDOERS_ALIAS_RUNAS:
-		return runas_member(e, m, depth);
+		return runas_member(e, m);
 	default:
 		return M_NO;
 	}
