@@ -1951,45 +1951,47 @@ ev_text(char *buf, size_t sz, const char *what, const struct sshd_evidence *ev)
 }
 
 /*
+ * The setting that allows method m (none: PasswordAuthentication, which
+ * PermitEmptyPasswords narrows), and in *offp how it reads when it forbids it.
+ */
+static const struct sshd_flag *
+method_flag(const struct sshd_effective *eff, enum sshd_method m, const char **offp)
+{
+	switch (m) {
+	case SSHD_METHOD_NONE:
+	case SSHD_METHOD_PASSWORD:
+		*offp = "PasswordAuthentication no";
+		return &eff->password_authentication;
+	case SSHD_METHOD_PUBLICKEY:
+		*offp = "PubkeyAuthentication no";
+		return &eff->pubkey_authentication;
+	case SSHD_METHOD_KBDINT:
+		*offp = "KbdInteractiveAuthentication no";
+		return &eff->kbd_interactive_authentication;
+	case SSHD_METHOD_HOSTBASED:
+		*offp = "HostbasedAuthentication no";
+		return &eff->hostbased_authentication;
+	case SSHD_METHOD_GSSAPI:
+		*offp = "GSSAPIAuthentication no";
+		return &eff->gssapi_authentication;
+	}
+	*offp = NULL;
+	return NULL;
+}
+
+/*
  * Why method m cannot succeed for this user, or NULL.  why is filled.
  */
 static const char *
 method_blocked(const struct sshd_effective *eff, bool root, enum sshd_method m, const char *sub,
 	       char *why, size_t whysz)
 {
-	const struct sshd_flag *f = NULL;
 	const char *name = NULL;
+	const struct sshd_flag *f = method_flag(eff, m, &name);
 
-	switch (m) {
-	case SSHD_METHOD_NONE:
-		if (!eff->permit_empty_passwords.value) {
-			ev_text(why, whysz, "PermitEmptyPasswords no",
-				&eff->permit_empty_passwords.ev);
-			return why;
-		}
-		f = &eff->password_authentication;
-		name = "PasswordAuthentication no";
-		break;
-	case SSHD_METHOD_PUBLICKEY:
-		f = &eff->pubkey_authentication;
-		name = "PubkeyAuthentication no";
-		break;
-	case SSHD_METHOD_PASSWORD:
-		f = &eff->password_authentication;
-		name = "PasswordAuthentication no";
-		break;
-	case SSHD_METHOD_KBDINT:
-		f = &eff->kbd_interactive_authentication;
-		name = "KbdInteractiveAuthentication no";
-		break;
-	case SSHD_METHOD_HOSTBASED:
-		f = &eff->hostbased_authentication;
-		name = "HostbasedAuthentication no";
-		break;
-	case SSHD_METHOD_GSSAPI:
-		f = &eff->gssapi_authentication;
-		name = "GSSAPIAuthentication no";
-		break;
+	if (m == SSHD_METHOD_NONE && !eff->permit_empty_passwords.value) {
+		ev_text(why, whysz, "PermitEmptyPasswords no", &eff->permit_empty_passwords.ev);
+		return why;
 	}
 	if (f != NULL && !f->value) {
 		ev_text(why, whysz, name, &f->ev);
