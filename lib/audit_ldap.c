@@ -118,8 +118,13 @@ add_subject(struct audit_ctx *ctx, const struct ldap_user *u)
 	struct account_user *au = &ctx->dir_users[ctx->ndir_users];
 	struct audit_subject *s = &ctx->subjects[ctx->nsubjects];
 	struct audit_account *acc = &ctx->report->accounts[ctx->report->naccounts];
-	size_t cap = u->ngroups + ctx->accounts->ngroups, i;
+	size_t cap = u->ngroups, i;
 	int r;
+
+	/* Room for the local groups that list u, not for every local group: a
+	 * slot per local group was 2.8 KiB a user on a host with 230 groups. */
+	for (i = 0; i < ctx->accounts->ngroups; i++)
+		cap += local_group_lists(&ctx->accounts->groups[i], u->name);
 
 	memset(au, 0, sizeof(*au));
 	au->name = u->name;
