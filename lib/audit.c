@@ -122,56 +122,111 @@ read_hostname(struct audit_ctx *ctx)
 	return found;
 }
 
-/* One finding per distinct gap (kind, service, reason), naming the accounts. */
+/* A gap path and where it stands in the report. */
+struct gap_ref {
+	const struct audit_path *p;
+	size_t idx;
+};
+
+/* By (kind, service, reason), then by place in the report. */
+static int
+gap_cmp(const void *a, const void *b)
+{
+	const struct gap_ref *x = a, *y = b;
+	int c;
+
+	if (x->p->kind != y->p->kind)
+		return x->p->kind < y->p->kind ? -1 : 1;
+	if ((c = strcmp(x->p->service, y->p->service)) != 0 ||
+	    (c = strcmp(x->p->reason, y->p->reason)) != 0)
+		return c;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static bool
+same_gap(const struct gap_ref *x, const struct gap_ref *y)
+{
+	return x->p->kind == y->p->kind && strcmp(x->p->service, y->p->service) == 0 &&
+	       strcmp(x->p->reason, y->p->reason) == 0;
+}
+
+/* By the place of each group's first path: findings in report order. */
+static int
+first_cmp(const void *a, const void *b)
+{
+	const struct gap_ref *x = a, *y = b;
+
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The finding for the gaps refs[0..n), which are one (kind, service, reason). */
+static int
+gap_finding(struct audit_report *rep, const struct gap_ref *refs, size_t n)
+{
+	const struct audit_path *p = refs[0].p;
+	char accounts[1024] = "", id[32];
+	const char *file = NULL;
+	unsigned line = 0;
+	size_t o = 0, j;
+
+	for (j = 0; j < n && o < sizeof(accounts); j++)
+		o += (size_t)snprintf(accounts + o, sizeof(accounts) - o, "%s%s", o > 0 ? ", " : "",
+				      refs[j].p->account);
+	for (j = 0; j < p->nevidence && file == NULL; j++) {
+		if (p->evidence[j].file != NULL) {
+			file = p->evidence[j].file;
+			line = p->evidence[j].line;
+		}
+	}
+	snprintf(id, sizeof(id), "gap.%s", audit_path_kind_name(p->kind));
+	return audit_add_finding(rep, id, "high", file, line, "%s (%s): %s; accounts: %s",
+				 audit_path_kind_name(p->kind), p->service, p->reason, accounts);
+}
+
+/*
+ * One finding per distinct gap (kind, service, reason), naming the accounts
+ * in report order, the findings in the order of each gap's first path.
+ * Sorted, not compared pairwise: a large host has tens of thousands of gaps.
+ */
 static int
 derive_findings(struct audit_report *rep)
 {
-	size_t i, j;
-	int r;
+	struct gap_ref *refs = NULL, *firsts = NULL;
+	size_t n = 0, ngroups = 0, i, j;
+	int r = MFA_OK;
 
-	for (i = 0; i < rep->npaths; i++) {
-		const struct audit_path *p = &rep->paths[i];
-		char accounts[1024] = "";
-		size_t o = 0;
-		bool seen = false;
-		const char *file = NULL;
-		unsigned line = 0;
-
-		if (p->covered || !p->admin_path)
-			continue;
-		for (j = 0; j < i && !seen; j++) {
-			const struct audit_path *q = &rep->paths[j];
-
-			seen = !q->covered && q->admin_path && q->kind == p->kind &&
-			       strcmp(q->service, p->service) == 0 &&
-			       strcmp(q->reason, p->reason) == 0;
-		}
-		if (seen)
-			continue;
-		for (j = i; j < rep->npaths; j++) {
-			const struct audit_path *q = &rep->paths[j];
-
-			if (!q->covered && q->admin_path && q->kind == p->kind &&
-			    strcmp(q->service, p->service) == 0 &&
-			    strcmp(q->reason, p->reason) == 0 && o < sizeof(accounts))
-				o += (size_t)snprintf(accounts + o, sizeof(accounts) - o, "%s%s",
-						      o > 0 ? ", " : "", q->account);
-		}
-		for (j = 0; j < p->nevidence && file == NULL; j++) {
-			if (p->evidence[j].file != NULL) {
-				file = p->evidence[j].file;
-				line = p->evidence[j].line;
-			}
-		}
-		char id[32];
-
-		snprintf(id, sizeof(id), "gap.%s", audit_path_kind_name(p->kind));
-		if ((r = audit_add_finding(rep, id, "high", file, line, "%s (%s): %s; accounts: %s",
-					   audit_path_kind_name(p->kind), p->service, p->reason,
-					   accounts)) != MFA_OK)
-			return r;
+	if ((refs = calloc(rep->npaths + 1, sizeof(*refs))) == NULL ||
+	    (firsts = calloc(rep->npaths + 1, sizeof(*firsts))) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
 	}
-	return MFA_OK;
+	for (i = 0; i < rep->npaths; i++) {
+		if (!rep->paths[i].covered && rep->paths[i].admin_path) {
+			refs[n].p = &rep->paths[i];
+			refs[n++].idx = i;
+		}
+	}
+	qsort(refs, n, sizeof(*refs), gap_cmp);
+	/* firsts[k]: the group's first path, with .idx the group's start in refs. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && same_gap(&refs[i], &refs[j]); j++)
+			;
+		firsts[ngroups].p = refs[i].p;
+		firsts[ngroups++].idx = refs[i].idx;
+	}
+	qsort(firsts, ngroups, sizeof(*firsts), first_cmp);
+	for (i = 0; i < ngroups && r == MFA_OK; i++) {
+		struct gap_ref key = firsts[i];
+		const struct gap_ref *start = bsearch(&key, refs, n, sizeof(*refs), gap_cmp);
+
+		for (j = (size_t)(start - refs); j < n && same_gap(&refs[j], start); j++)
+			;
+		r = gap_finding(rep, start, j - (size_t)(start - refs));
+	}
+out:
+	free(refs);
+	free(firsts);
+	return r;
 }
 
 /* Options of second-factor modules that let users through without a factor. */

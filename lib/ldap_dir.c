@@ -162,6 +162,7 @@ copy_entry(LDAP *ld, LDAPMessage *msg, struct ldap_entries *out)
 	}
 	if (ber != NULL)
 		ber_free(ber, 0);
+	ldap_entry_shrink(e);
 	return r;
 }
 

@@ -32,6 +32,41 @@ ldap_entries_add(struct ldap_entries *es, const char *dn, unsigned line, struct 
 	return MFA_OK;
 }
 
+/*
+ * The attribute names the auditor asks for, shared by every entry instead of
+ * copied into each (ldap_accounts.h, sudoers_ldap.h, audit_directory.c).
+ */
+static const char *const known_names[] = {
+	"objectClass",     "uid",
+	"sAMAccountName",  "uidNumber",
+	"gidNumber",       "homeDirectory",
+	"loginShell",      "memberOf",
+	"primaryGroupID",  "userAccountControl",
+	"nsAccountLock",   "unixHomeDirectory",
+	"ipaUserAuthType", "oathHOTPToken",
+	"oathTOTPToken",   "cn",
+	"memberUid",       "member",
+	"uniqueMember",    "objectSid",
+	"sudoUser",        "sudoHost",
+	"sudoCommand",     "sudoRunAs",
+	"sudoRunAsUser",   "sudoRunAsGroup",
+	"sudoOption",      "sudoOrder",
+	"sudoNotBefore",   "sudoNotAfter",
+	"ipatokenOwner",   "ipatokenDisabled",
+};
+
+static const char *
+known_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_names) / sizeof(known_names[0]); i++) {
+		if (strcmp(known_names[i], name) == 0)
+			return known_names[i];
+	}
+	return NULL;
+}
+
 int
 ldap_entry_add_value(struct ldap_entry *e, const char *name, const char *v, size_t len)
 {
@@ -52,13 +87,23 @@ ldap_entry_add_value(struct ldap_entry *e, const char *name, const char *v, size
 			return r;
 		a = &e->attrs[e->nattrs];
 		memset(a, 0, sizeof(*a));
-		if ((a->name = strdup(name)) == NULL)
-			return MFA_ERR_NOMEM;
+		if ((a->name = known_name(name)) == NULL) {
+			if ((a->name = strdup(name)) == NULL)
+				return MFA_ERR_NOMEM;
+			a->name_owned = true;
+		}
 		e->nattrs++;
 	}
-	if ((r = mfa_grow_array((void **)&a->values, &a->cap, a->nvalues + 1,
-				sizeof(*a->values))) != MFA_OK)
-		return r;
+	/* Most attributes hold one value: room for one, then doubling. */
+	if (a->nvalues == a->cap) {
+		size_t cap = a->cap == 0 ? 1 : a->cap * 2;
+		struct ldap_value *nv = realloc(a->values, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return MFA_ERR_NOMEM;
+		a->values = nv;
+		a->cap = cap;
+	}
 	val = &a->values[a->nvalues];
 	if ((val->v = malloc(len + 1)) == NULL)
 		return MFA_ERR_NOMEM;
@@ -79,11 +124,25 @@ entry_clear(struct ldap_entry *e)
 		for (j = 0; j < e->attrs[i].nvalues; j++)
 			free(e->attrs[i].values[j].v);
 		free(e->attrs[i].values);
-		free(e->attrs[i].name);
+		if (e->attrs[i].name_owned)
+			free((char *)e->attrs[i].name);
 	}
 	free(e->attrs);
 	free(e->dn);
 	memset(e, 0, sizeof(*e));
+}
+
+void
+ldap_entry_shrink(struct ldap_entry *e)
+{
+	struct ldap_attr *a;
+
+	if (e == NULL || e->nattrs == 0 || e->nattrs == e->cap)
+		return;
+	if ((a = realloc(e->attrs, e->nattrs * sizeof(*a))) != NULL) {
+		e->attrs = a;
+		e->cap = e->nattrs;
+	}
 }
 
 void
@@ -340,9 +399,12 @@ ldif_parse(const char *buf, size_t len, const char *file, struct ldap_entries *e
 			mfa_parse_err_set(perr, l.line, 0, "%s", mfa_strerror(r));
 			break;
 		}
-		if (!got)
+		if (!got) {
+			ldap_entry_shrink(cur);
 			break;
+		}
 		if (empty) {
+			ldap_entry_shrink(cur);
 			cur = NULL;
 			continue;
 		}

@@ -34,7 +34,8 @@ struct ldap_value {
 };
 
 struct ldap_attr {
-	char *name;
+	const char *name; /* a static copy for the names the auditor asks for, else owned */
+	bool name_owned;
 	struct ldap_value *values;
 	size_t nvalues;
 	size_t cap;
@@ -61,6 +62,13 @@ int ldap_entries_add(struct ldap_entries *es, const char *dn, unsigned line,
 
 /* Append one value (len bytes, copied) to attribute `name` of e. */
 int ldap_entry_add_value(struct ldap_entry *e, const char *name, const char *v, size_t len);
+
+/*
+ * Give back the room an entry's arrays grew into beyond what it holds (a
+ * directory of 100 000 entries is read whole).  Nothing fails: on a failed
+ * realloc the entry keeps its room.
+ */
+void ldap_entry_shrink(struct ldap_entry *e);
 
 /* Free the entries from index n on (n <= es->n). */
 void ldap_entries_truncate(struct ldap_entries *es, size_t n);

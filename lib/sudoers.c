@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mfa_mem.h"
 #include "root_fs.h"
 
 /* ---- arena --------------------------------------------------------------- */
@@ -2471,6 +2472,136 @@ new_sudoers(struct pctx *c, struct sudoers **sp)
 	return 0;
 }
 
+/* ---- which user specs can match whom ------------------------------------------ */
+
+/*
+ * A user spec can only let an account in through a member that is not
+ * negated (a negated one only denies): its name, a group it is in, or
+ * something this index does not narrow down (ALL, #uid, %#gid, %:group,
+ * +netgroup, an alias too deep).  sudoers_evaluate judges only the specs
+ * the account's name or groups point at, plus those: on a host with
+ * thousands of rules and of directory accounts, most pairs never meet.
+ */
+struct user_key {
+	const char *name;
+	bool group;
+	size_t spec;
+};
+
+struct sudoers_user_index {
+	bool *any; /* per user spec: judge it for everyone */
+	struct user_key *keys;
+	size_t nkeys, cap;
+};
+
+static void
+user_index_free(struct sudoers_user_index *ix)
+{
+	if (ix == NULL)
+		return;
+	free(ix->any);
+	free(ix->keys);
+	free(ix);
+}
+
+static int
+user_key_cmp(const void *a, const void *b)
+{
+	const struct user_key *x = a, *y = b;
+	int c;
+
+	if (x->group != y->group)
+		return x->group ? 1 : -1;
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	return (x->spec > y->spec) - (x->spec < y->spec);
+}
+
+static int
+index_list(const struct sudoers *s, struct sudoers_user_index *ix, const struct sudoers_list *l,
+	   size_t spec, unsigned depth)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < l->n; i++) {
+		const struct sudoers_member *m = &l->v[i];
+		const struct sudoers_alias *al;
+
+		if (m->negated)
+			continue;
+		switch (m->type) {
+		case SUDOERS_M_NAME:
+		case SUDOERS_M_GROUP:
+			if ((r = mfa_grow_array((void **)&ix->keys, &ix->cap, ix->nkeys + 1,
+						sizeof(*ix->keys))) != 0)
+				return r;
+			ix->keys[ix->nkeys].name = m->name;
+			ix->keys[ix->nkeys].group = m->type == SUDOERS_M_GROUP;
+			ix->keys[ix->nkeys++].spec = spec;
+			break;
+		case SUDOERS_M_ALIAS:
+			if ((al = alias_find(s, m->name, SUDOERS_ALIAS_USER)) == NULL)
+				break; /* an undefined alias matches nothing */
+			if (depth >= 64) {
+				ix->any[spec] = true;
+				break;
+			}
+			if ((r = index_list(s, ix, &al->members, spec, depth + 1)) != 0)
+				return r;
+			break;
+		default:
+			ix->any[spec] = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The index, or NULL when it cannot be made (every spec is then judged). */
+static struct sudoers_user_index *
+user_index_build(const struct sudoers *s)
+{
+	struct sudoers_user_index *ix;
+	size_t i;
+
+	if ((ix = calloc(1, sizeof(*ix))) == NULL ||
+	    (ix->any = calloc(s->nuserspecs + 1, sizeof(*ix->any))) == NULL) {
+		user_index_free(ix);
+		return NULL;
+	}
+	for (i = 0; i < s->nuserspecs; i++) {
+		if (index_list(s, ix, &s->userspecs[i].users, i, 0) != 0) {
+			user_index_free(ix);
+			return NULL;
+		}
+	}
+	if (ix->nkeys > 0)
+		qsort(ix->keys, ix->nkeys, sizeof(*ix->keys), user_key_cmp);
+	return ix;
+}
+
+/* Mark in cand[] the specs that key (name, group) points at. */
+static void
+user_index_mark(const struct sudoers_user_index *ix, const char *name, bool group, bool *cand)
+{
+	size_t lo = 0, hi = ix->nkeys;
+	struct user_key key = {name, group, 0};
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (user_key_cmp(&ix->keys[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (;
+	     lo < ix->nkeys && ix->keys[lo].group == group && strcmp(ix->keys[lo].name, name) == 0;
+	     lo++)
+		cand[ix->keys[lo].spec] = true;
+}
+
 static int
 finish(struct pctx *c, int r, struct sudoers **sp, struct sudoers **outp)
 {
@@ -2478,6 +2609,7 @@ finish(struct pctx *c, int r, struct sudoers **sp, struct sudoers **outp)
 		r = check_all(c);
 	if (r == 0) {
 		inherit(*sp);
+		(*sp)->user_index = user_index_build(*sp);
 		*outp = *sp;
 		*sp = NULL;
 	}
@@ -2595,6 +2727,7 @@ sudoers_free(struct sudoers **sp)
 {
 	if (sp == NULL || *sp == NULL)
 		return;
+	user_index_free((*sp)->user_index);
 	arena_free((*sp)->arena);
 	free(*sp);
 	*sp = NULL;
@@ -2817,16 +2950,19 @@ list_verdict(struct ectx *e, const struct sudoers_list *list, enum sudoers_alias
 		if (r == M_NO)
 			continue;
 		if (r == M_YES) {
+			/* Denied whether or not a later negated member matches as well. */
 			if (m->negated)
-				return maybe ? V_MAYBE : V_DENY;
-			return V_ALLOW;
+				return V_DENY;
+			/* A later negated member that may match denies in some worlds. */
+			return maybe ? V_MAYBE : V_ALLOW;
 		}
 		/* M_MAYBE: it decides in some worlds and not in others */
 		if (!m->negated)
 			return V_MAYBE;
 		maybe = true;
 	}
-	return maybe ? V_MAYBE : V_UNSPEC;
+	/* Only negated members may have matched: they deny, they never allow. */
+	return V_UNSPEC;
 }
 
 /* The runas user of a command spec includes root? */
@@ -3158,6 +3294,7 @@ sudoers_evaluate(const struct sudoers *s, const struct sudoers_account *acct,
 	struct ectx e;
 	struct defstate base, base_other;
 	struct cand *cands = NULL;
+	bool *spec_cand = NULL;
 	size_t ncand = 0, capc = 0, i, j, k, p;
 	struct gbuild gb = {NULL, 0};
 	char hs[256];
@@ -3216,10 +3353,19 @@ sudoers_evaluate(const struct sudoers *s, const struct sudoers_account *acct,
 	e.other_target = false;
 
 	/* 2. every command spec that may match this account on this host */
+	if (s->user_index != NULL &&
+	    (spec_cand = calloc(s->nuserspecs + 1, sizeof(*spec_cand))) != NULL) {
+		memcpy(spec_cand, s->user_index->any, s->nuserspecs * sizeof(*spec_cand));
+		user_index_mark(s->user_index, acct->name, false, spec_cand);
+		for (i = 0; i < acct->ngroups; i++)
+			user_index_mark(s->user_index, acct->groups[i], true, spec_cand);
+	}
 	for (i = 0; i < s->nuserspecs; i++) {
 		const struct sudoers_userspec *us = &s->userspecs[i];
 		enum m3 um;
 
+		if (spec_cand != NULL && !spec_cand[i])
+			continue; /* no member of its user list can be this account */
 		e.uncertain_why = NULL;
 		um = verdict_m3(list_verdict(&e, &us->users, SUDOERS_ALIAS_USER, 0));
 		if (um == M_NO)
@@ -3331,6 +3477,7 @@ sudoers_evaluate(const struct sudoers *s, const struct sudoers_account *acct,
 	gb.g = NULL;
 out:
 	free(cands);
+	free(spec_cand);
 	sudoers_grants_free(&gb.g);
 	return r;
 }

@@ -185,6 +185,8 @@ struct sudoers {
 	char **skipped; /* "/etc/sudoers.d/x~: editor backup", missing includedirs */
 	size_t nskipped;
 	struct sudoers_arena *arena; /* owns all of the above */
+	/* Private: which user specs can name which user or group (sudoers_evaluate). */
+	struct sudoers_user_index *user_index;
 };
 
 /*
