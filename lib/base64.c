@@ -1,5 +1,5 @@
 /*
- * base64.c - strict base64 decoding.
+ * base64.c - strict base64 decoding, and the encoding it reads.
  */
 #include "base64.h"
 
@@ -78,4 +78,35 @@ mfa_base64_decode(const char *in, size_t len, unsigned flags, uint8_t *out, size
 out:
 	mfa_wipe(&acc, sizeof(acc));
 	return r;
+}
+
+int
+mfa_base64_encode(const uint8_t *in, size_t len, char *out, size_t outsz, size_t *outlenp)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+
+	if ((in == NULL && len > 0) || out == NULL || outsz == 0)
+		return MFA_ERR_INVALID_ARG;
+	if (len > (SIZE_MAX - 3) / 4 * 3 || outsz <= MFA_B64_ENCODED_LEN(len)) {
+		out[0] = '\0';
+		return MFA_ERR_TOO_LARGE;
+	}
+	for (i = 0; i < len; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		out[o++] = tbl[(v >> 18) & 63];
+		out[o++] = tbl[(v >> 12) & 63];
+		out[o++] = i + 1 < len ? tbl[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < len ? tbl[v & 63] : '=';
+	}
+	out[o] = '\0';
+	if (outlenp != NULL)
+		*outlenp = o;
+	return MFA_OK;
 }

@@ -1,6 +1,8 @@
 /*
  * test_base64.c - the strict base64 decoder: RFC 4648's test vectors, every
- * malformed form refused, white space only where asked for.
+ * malformed form refused, white space only where asked for; the encoder:
+ * the same vectors, OpenSSL's EVP_EncodeBlock as the oracle, and decoding
+ * what it wrote gives the bytes back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +12,8 @@
 #include <cmocka.h>
 
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "base64.h"
 #include "mfa_err.h"
@@ -102,6 +106,52 @@ test_skip_space(void **state)
 	assert_int_equal(decode("Zm9vYm", MFA_B64_SKIP_SPACE, out, &n), MFA_ERR_PARSE);
 }
 
+static void
+test_encode_vectors_and_oracle(void **state)
+{
+	static const char *const v[][2] = {
+		{"", ""},
+		{"f", "Zg=="},
+		{"fo", "Zm8="},
+		{"foo", "Zm9v"},
+		{"foob", "Zm9vYg=="},
+		{"fooba", "Zm9vYmE="},
+		{"foobar", "Zm9vYmFy"},
+	};
+	uint8_t in[200], back[200];
+	char out[300], oracle[300];
+	size_t i, len, n, m;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		len = strlen(v[i][0]);
+		assert_int_equal(
+			mfa_base64_encode((const uint8_t *)v[i][0], len, out, sizeof(out), &n),
+			MFA_OK);
+		assert_string_equal(out, v[i][1]);
+		assert_int_equal(n, MFA_B64_ENCODED_LEN(len));
+	}
+	/* Every length up to 200 bytes, against OpenSSL. */
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 37 + 11);
+	for (len = 0; len <= sizeof(in); len++) {
+		assert_int_equal(mfa_base64_encode(in, len, out, sizeof(out), &n), MFA_OK);
+		assert_int_equal(EVP_EncodeBlock((unsigned char *)oracle, in, (int)len), (int)n);
+		assert_string_equal(out, oracle);
+		assert_int_equal(mfa_base64_decode(out, n, 0, back, &m), MFA_OK);
+		assert_int_equal(m, len);
+		if (len > 0)
+			assert_memory_equal(back, in, len);
+	}
+	/* The room for the NUL counts; too small leaves an empty string. */
+	assert_int_equal(mfa_base64_encode(in, 3, out, 5, &n), MFA_OK);
+	assert_string_equal(out, "CzBV");
+	assert_int_equal(mfa_base64_encode(in, 3, out, 4, &n), MFA_ERR_TOO_LARGE);
+	assert_string_equal(out, "");
+	assert_int_equal(mfa_base64_encode(NULL, 1, out, sizeof(out), &n), MFA_ERR_INVALID_ARG);
+	assert_int_equal(mfa_base64_encode(in, 1, NULL, 8, &n), MFA_ERR_INVALID_ARG);
+}
+
 int
 main(void)
 {
@@ -109,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_rfc4648_vectors),
 		cmocka_unit_test(test_malformed_refused),
 		cmocka_unit_test(test_skip_space),
+		cmocka_unit_test(test_encode_vectors_and_oracle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
