@@ -33,6 +33,14 @@ static const struct mfa_err_text mfa_err_texts[] = {
 	{MFA_ERR_TOO_DEEP, "MFA_ERR_TOO_DEEP", "nesting too deep"},
 	{MFA_ERR_EXISTS, "MFA_ERR_EXISTS", "already exists"},
 	{MFA_ERR_NOT_DURABLE, "MFA_ERR_NOT_DURABLE", "done, but not yet safe from a crash"},
+	{MFA_ERR_FIDO2_AUTHDATA, "MFA_ERR_FIDO2_AUTHDATA", "malformed FIDO2 authenticator data"},
+	{MFA_ERR_FIDO2_RP_ID, "MFA_ERR_FIDO2_RP_ID", "FIDO2 assertion for another relying party"},
+	{MFA_ERR_FIDO2_NO_UP, "MFA_ERR_FIDO2_NO_UP", "FIDO2 assertion without user presence"},
+	{MFA_ERR_FIDO2_NO_UV, "MFA_ERR_FIDO2_NO_UV",
+	 "FIDO2 assertion without the required user verification"},
+	{MFA_ERR_FIDO2_SIGNATURE, "MFA_ERR_FIDO2_SIGNATURE", "FIDO2 signature does not verify"},
+	{MFA_ERR_FIDO2_COUNTER, "MFA_ERR_FIDO2_COUNTER",
+	 "FIDO2 signature counter did not increase (cloned authenticator?)"},
 };
 
 _Static_assert(sizeof(mfa_err_texts) / sizeof(mfa_err_texts[0]) == (size_t)(-MFA_ERR_LAST) + 1,

@@ -31,9 +31,16 @@ enum mfa_err {
 	MFA_ERR_EXISTS = -16,      /* refusing to replace what exists */
 	/* The change is in place, but could not be made durable (fsync failed). */
 	MFA_ERR_NOT_DURABLE = -17,
+	/* FIDO2 assertions (fido2_verify.h): each refusal has its own code. */
+	MFA_ERR_FIDO2_AUTHDATA = -18,  /* authenticator data malformed or of the wrong shape */
+	MFA_ERR_FIDO2_RP_ID = -19,     /* signed for another relying party (rpIdHash) */
+	MFA_ERR_FIDO2_NO_UP = -20,     /* the user-present flag is not set */
+	MFA_ERR_FIDO2_NO_UV = -21,     /* user verification required but not done */
+	MFA_ERR_FIDO2_SIGNATURE = -22, /* the signature does not verify with the key */
+	MFA_ERR_FIDO2_COUNTER = -23,   /* the signature counter did not increase: a clone? */
 };
 
-#define MFA_ERR_LAST MFA_ERR_NOT_DURABLE
+#define MFA_ERR_LAST MFA_ERR_FIDO2_COUNTER
 
 /* A static, human-readable text for an MFA_ERR_* code (never NULL). */
 const char *mfa_strerror(int err);
