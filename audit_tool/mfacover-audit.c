@@ -191,6 +191,13 @@ host_directory(struct cli *cli, struct audit_directory_host *h, char **fromp)
 }
 
 /* LDAP paging progress, on a terminal only. */
+/* audit_run is done with the directory's entries: free them before the paths are built. */
+static void
+directory_read(void *arg)
+{
+	ldap_entries_clear(arg);
+}
+
 static void
 ldap_progress(void *arg, const char *what, size_t entries)
 {
@@ -442,6 +449,8 @@ main(int argc, char **argv)
 		}
 		opt.directory = &directory;
 		opt.directory_source = directory_source;
+		opt.directory_read = directory_read;
+		opt.directory_read_arg = &directory;
 	}
 	r = audit_run(&opt, &report, &perr);
 	ldap_entries_clear(&directory);

@@ -433,8 +433,16 @@ audit_run(const struct audit_options *opt, struct audit_report **reportp,
 		goto out;
 	if ((r = load_subjects(&ctx)) != MFA_OK || (r = audit_ldap_subjects(&ctx, perr)) != MFA_OK)
 		goto out;
-	if ((r = audit_sudo_paths(&ctx, perr)) != MFA_OK ||
-	    (r = audit_ssh_paths(&ctx, perr)) != MFA_OK ||
+	if ((r = audit_sudo_paths(&ctx, perr)) != MFA_OK)
+		goto out;
+	/* From here on nothing reads the directory's entries. */
+	if (opt->directory != NULL) {
+		for (i = 0; ctx.directory != NULL && i < ctx.directory->nusers; i++)
+			ctx.directory->users[i].entry = NULL;
+		if (opt->directory_read != NULL)
+			opt->directory_read(opt->directory_read_arg);
+	}
+	if ((r = audit_ssh_paths(&ctx, perr)) != MFA_OK ||
 	    (r = audit_vpn_paths(&ctx, perr)) != MFA_OK ||
 	    (r = audit_pam_paths(&ctx, perr)) != MFA_OK)
 		goto out;

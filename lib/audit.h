@@ -42,15 +42,31 @@ struct audit_options {
 	 */
 	const struct ldap_entries *directory;
 	const char *directory_source;
+	/*
+	 * Called once, when audit_run has read all it needs of *directory
+	 * (its accounts and sudoRoles are converted), so that the caller may
+	 * free the entries before the paths are built: a large directory's
+	 * entries need not share the peak with a large report.  NULL: none.
+	 */
+	void (*directory_read)(void *arg);
+	void *directory_read_arg;
 };
 
 /* The uid of a directory account with no uidNumber (sssd maps one from its SID). */
 #define AUDIT_UID_UNKNOWN 0xffffffffu
 
+/*
+ * The strings of paths and their evidence are held once per report
+ * (audit_model.c): the same service, reason and stack lines recur across
+ * every admin, and a report with 100 000 paths would otherwise hold as
+ * many copies.  They belong to the report; never free or change them.
+ */
+struct audit_strings;
+
 struct audit_evidence {
-	char *file; /* inside the root */
+	const char *file; /* inside the root */
 	unsigned line;
-	char *text; /* the line, or what happened there */
+	const char *text; /* the line, or what happened there */
 };
 
 struct audit_account {
@@ -77,14 +93,15 @@ enum audit_path_kind {
 
 struct audit_path {
 	enum audit_path_kind kind;
-	char *service;   /* the PAM service, or "sshd" for ssh routes without PAM */
-	char *account;   /* an account name, or "*" for everyone */
-	char *detail;    /* "publickey,keyboard-interactive from any address", ... */
-	bool admin_path; /* counts for the verdict (chfn, passwd, ... do not) */
+	const char *service; /* the PAM service, or "sshd" for ssh routes without PAM */
+	const char *account; /* an account name, or "*" for everyone */
+	const char *detail;  /* "publickey,keyboard-interactive from any address", ... */
+	bool admin_path;     /* counts for the verdict (chfn, passwd, ... do not) */
 	bool covered;
-	char *reason;
+	const char *reason;
 	struct audit_evidence *evidence;
 	size_t nevidence;
+	struct audit_strings *strings; /* the report's, where the strings above are held */
 };
 
 struct audit_finding {
@@ -117,6 +134,7 @@ struct audit_report {
 	/* Every file the audit read, sorted by path, with its SHA-256 (file_journal.h). */
 	struct file_journal_entry *files;
 	size_t nfiles;
+	struct audit_strings *strings; /* the paths' strings (created with the first path) */
 };
 
 /*

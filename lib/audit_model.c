@@ -4,6 +4,7 @@
 #include "audit.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,21 +82,88 @@ dup_or_null(const char *s, bool *failed)
 	return d;
 }
 
-static void
-path_release(struct audit_path *p)
+/* ---- the report's strings, each held once ------------------------------------ */
+
+struct audit_strings {
+	char **slot; /* open addressing; cap is a power of two, at most half full */
+	size_t cap;
+	size_t n;
+};
+
+static size_t
+string_hash(const char *s)
 {
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3u;
+	}
+	return (size_t)h;
+}
+
+static int
+strings_grow(struct audit_strings *t)
+{
+	size_t cap = t->cap == 0 ? 1024 : t->cap * 2, i, j;
+	char **slot;
+
+	if (cap > SIZE_MAX / 2 / sizeof(*slot) || (slot = calloc(cap, sizeof(*slot))) == NULL)
+		return MFA_ERR_NOMEM;
+	for (i = 0; i < t->cap; i++) {
+		if (t->slot[i] == NULL)
+			continue;
+		for (j = string_hash(t->slot[i]) & (cap - 1); slot[j] != NULL;
+		     j = (j + 1) & (cap - 1))
+			;
+		slot[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return MFA_OK;
+}
+
+/* The held copy of s (NULL stays NULL); *failed set when memory ran out. */
+static const char *
+strings_hold(struct audit_strings *t, const char *s, bool *failed)
+{
+	size_t j;
+
+	if (s == NULL)
+		return NULL;
+	if ((t->n + 1) * 2 > t->cap && strings_grow(t) != MFA_OK) {
+		*failed = true;
+		return NULL;
+	}
+	for (j = string_hash(s) & (t->cap - 1); t->slot[j] != NULL; j = (j + 1) & (t->cap - 1)) {
+		if (strcmp(t->slot[j], s) == 0)
+			return t->slot[j];
+	}
+	if ((t->slot[j] = strdup(s)) == NULL) {
+		*failed = true;
+		return NULL;
+	}
+	t->n++;
+	return t->slot[j];
+}
+
+static void
+strings_free(struct audit_strings **tp)
+{
+	struct audit_strings *t = *tp;
 	size_t i;
 
-	free(p->service);
-	free(p->account);
-	free(p->detail);
-	free(p->reason);
-	for (i = 0; i < p->nevidence; i++) {
-		free(p->evidence[i].file);
-		free(p->evidence[i].text);
-	}
-	free(p->evidence);
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->cap; i++)
+		free(t->slot[i]);
+	free(t->slot);
+	free(t);
+	*tp = NULL;
 }
+
+/* ---- paths --------------------------------------------------------------------- */
 
 struct audit_path *
 audit_add_path(struct audit_report *r, enum audit_path_kind kind, const char *service,
@@ -104,15 +172,17 @@ audit_add_path(struct audit_report *r, enum audit_path_kind kind, const char *se
 	struct audit_path *p;
 	bool failed = false;
 
+	if (r->strings == NULL && (r->strings = calloc(1, sizeof(*r->strings))) == NULL)
+		return NULL;
 	if ((p = grow(&r->paths, &r->npaths, sizeof(*r->paths))) == NULL)
 		return NULL;
 	p->kind = kind;
 	p->admin_path = true;
-	p->service = dup_or_null(service, &failed);
-	p->account = dup_or_null(account, &failed);
-	p->detail = dup_or_null(detail, &failed);
+	p->strings = r->strings;
+	p->service = strings_hold(r->strings, service, &failed);
+	p->account = strings_hold(r->strings, account, &failed);
+	p->detail = strings_hold(r->strings, detail, &failed);
 	if (failed) {
-		path_release(p);
 		r->npaths--;
 		return NULL;
 	}
@@ -123,15 +193,22 @@ int
 audit_path_set_reason(struct audit_path *p, bool covered, const char *fmt, ...)
 {
 	va_list ap;
+	const char *held;
+	bool failed = false;
 	char *s;
 
+	if (p->strings == NULL)
+		return MFA_ERR_INVALID_ARG; /* not made by audit_add_path */
 	va_start(ap, fmt);
 	s = vformat(fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return MFA_ERR_NOMEM;
-	free(p->reason);
-	p->reason = s;
+	held = strings_hold(p->strings, s, &failed);
+	free(s);
+	if (failed)
+		return MFA_ERR_NOMEM;
+	p->reason = held;
 	p->covered = covered;
 	return MFA_OK;
 }
@@ -140,29 +217,32 @@ int
 audit_path_add_evidence(struct audit_path *p, const char *file, unsigned line, const char *fmt, ...)
 {
 	struct audit_evidence *e;
+	const char *text, *f;
+	bool failed = false;
 	va_list ap;
-	char *text, *f = NULL;
+	char *s;
 
+	if (p->strings == NULL)
+		return MFA_ERR_INVALID_ARG; /* not made by audit_add_path */
 	va_start(ap, fmt);
-	text = vformat(fmt, ap);
+	s = vformat(fmt, ap);
 	va_end(ap);
-	/* The same line twice says nothing more. */
-	for (size_t i = 0; text != NULL && i < p->nevidence; i++) {
+	if (s == NULL)
+		return MFA_ERR_NOMEM;
+	text = strings_hold(p->strings, s, &failed);
+	free(s);
+	f = strings_hold(p->strings, file, &failed);
+	if (failed)
+		return MFA_ERR_NOMEM;
+	/* The same line twice says nothing more; held strings compare by address. */
+	for (size_t i = 0; i < p->nevidence; i++) {
 		const struct audit_evidence *o = &p->evidence[i];
 
-		if (o->line == line && strcmp(o->text, text) == 0 &&
-		    ((o->file == NULL && file == NULL) ||
-		     (o->file != NULL && file != NULL && strcmp(o->file, file) == 0))) {
-			free(text);
+		if (o->line == line && o->text == text && o->file == f)
 			return MFA_OK;
-		}
 	}
-	if (text == NULL || (file != NULL && (f = strdup(file)) == NULL) ||
-	    (e = grow(&p->evidence, &p->nevidence, sizeof(*p->evidence))) == NULL) {
-		free(text);
-		free(f);
+	if ((e = grow(&p->evidence, &p->nevidence, sizeof(*p->evidence))) == NULL)
 		return MFA_ERR_NOMEM;
-	}
 	e->file = f;
 	e->line = line;
 	e->text = text;
@@ -235,8 +315,9 @@ audit_report_free(struct audit_report **reportp)
 	}
 	free(r->accounts);
 	for (i = 0; i < r->npaths; i++)
-		path_release(&r->paths[i]);
+		free(r->paths[i].evidence);
 	free(r->paths);
+	strings_free(&r->strings);
 	for (i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].id);
 		free(r->findings[i].severity);

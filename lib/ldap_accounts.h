@@ -80,7 +80,7 @@ struct ldap_user {
 	char *directory_factor;
 	struct ldap_membership *groups; /* closure, direct ones first */
 	size_t ngroups;
-	const struct ldap_entry *entry; /* the entry it was read from */
+	const struct ldap_entry *entry; /* the entry it was read from (NULL once those are freed) */
 };
 
 struct ldap_accounts {
