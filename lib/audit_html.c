@@ -230,7 +230,7 @@ write_accounts(FILE *fp, const struct audit_report *r, const struct audit_matrix
 }
 
 static void
-write_matrix(FILE *fp, const struct audit_report *r, const struct audit_matrix *m)
+write_matrix(FILE *fp, const struct audit_matrix *m)
 {
 	size_t i, j;
 
@@ -259,7 +259,7 @@ write_matrix(FILE *fp, const struct audit_report *r, const struct audit_matrix *
 		for (j = 0; j < m->nadmins; j++) {
 			size_t gap = 0;
 
-			switch (audit_matrix_cell(r, m->labels[i], m->admins[j], &gap)) {
+			switch (audit_matrix_cell(m, i, m->admins[j], &gap)) {
 			case AUDIT_CELL_GAP:
 				fprintf(fp,
 					"<td class=\"cell c-gap\"><a href=\"#gap-%zu\">GAP</a></td>",
@@ -448,7 +448,7 @@ audit_write_html(FILE *fp, const struct audit_report *r)
 		return rc;
 	write_head(fp, r, &m);
 	write_accounts(fp, r, &m);
-	write_matrix(fp, r, &m);
+	write_matrix(fp, &m);
 	write_gaps(fp, r, &m);
 	write_findings(fp, r);
 	write_other_services(fp, r);

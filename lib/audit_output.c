@@ -3,6 +3,7 @@
  */
 #include "audit_output.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,29 +40,54 @@ print_evidence(FILE *fp, const struct audit_path *p)
 	}
 }
 
-enum audit_cell
-audit_matrix_cell(const struct audit_report *r, const char *label, const char *acct, size_t *gapp)
+/* The admin paths with this row and account, in m->sorted: [*lo, *hi). */
+static void
+cell_range(const struct audit_matrix *m, size_t row, const char *acct, size_t *lo, size_t *hi)
 {
-	enum audit_cell v = AUDIT_CELL_NA;
-	char l[AUDIT_LABEL_MAX];
-	size_t i;
+	const struct audit_path *paths = m->report->paths;
+	size_t a = 0, b = m->nsorted, mid;
 
-	for (i = 0; i < r->npaths; i++) {
-		const struct audit_path *p = &r->paths[i];
+	while (a < b) { /* the first path not before (row, acct) */
+		const struct audit_path *p = &paths[m->sorted[mid = a + (b - a) / 2]];
+		size_t prow = m->row_of[m->sorted[mid]];
 
-		if (!p->admin_path)
-			continue;
-		audit_path_label(p, l, sizeof(l));
-		if (strcmp(l, label) != 0 ||
-		    (strcmp(p->account, acct) != 0 && strcmp(p->account, "*") != 0))
-			continue;
-		if (!p->covered) {
-			if (gapp != NULL)
-				*gapp = i;
-			return AUDIT_CELL_GAP;
-		}
-		v = AUDIT_CELL_COVERED;
+		if (prow < row || (prow == row && strcmp(p->account, acct) < 0))
+			a = mid + 1;
+		else
+			b = mid;
 	}
+	*lo = a;
+	while (a < m->nsorted && m->row_of[m->sorted[a]] == row &&
+	       strcmp(paths[m->sorted[a]].account, acct) == 0)
+		a++;
+	*hi = a;
+}
+
+enum audit_cell
+audit_matrix_cell(const struct audit_matrix *m, size_t row, const char *acct, size_t *gapp)
+{
+	const char *const accts[] = {acct, "*"};
+	enum audit_cell v = AUDIT_CELL_NA;
+	size_t k, i, lo, hi, gap = SIZE_MAX;
+
+	for (k = 0; k < 2; k++) {
+		if (k == 1 && strcmp(acct, "*") == 0)
+			break;
+		cell_range(m, row, accts[k], &lo, &hi);
+		for (i = lo; i < hi; i++) {
+			size_t pi = m->sorted[i];
+
+			if (!m->report->paths[pi].covered) {
+				if (pi < gap)
+					gap = pi;
+				v = AUDIT_CELL_GAP;
+			} else if (v == AUDIT_CELL_NA) {
+				v = AUDIT_CELL_COVERED;
+			}
+		}
+	}
+	if (v == AUDIT_CELL_GAP && gapp != NULL)
+		*gapp = gap;
 	return v;
 }
 
@@ -76,44 +102,86 @@ audit_matrix_clear(struct audit_matrix *m)
 		free(m->labels[i]);
 	free(m->labels);
 	free(m->admins);
+	free(m->row_of);
+	free(m->sorted);
 	memset(m, 0, sizeof(*m));
+}
+
+static size_t
+label_hash(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static int
+by_row_account(const void *a, const void *b, void *arg)
+{
+	const struct audit_matrix *m = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c;
+
+	if (m->row_of[i] != m->row_of[j])
+		return m->row_of[i] < m->row_of[j] ? -1 : 1;
+	if ((c = strcmp(m->report->paths[i].account, m->report->paths[j].account)) != 0)
+		return c;
+	return i < j ? -1 : i > j;
 }
 
 int
 audit_matrix_build(const struct audit_report *r, struct audit_matrix *m)
 {
-	size_t i, j;
+	size_t *slot = NULL, cap = 16, i, j;
 	int rc = MFA_OK;
 
 	memset(m, 0, sizeof(*m));
+	m->report = r;
+	while (cap < 2 * (r->npaths + 1))
+		cap *= 2;
 	if ((m->admins = calloc(r->naccounts + 1, sizeof(*m->admins))) == NULL ||
-	    (m->labels = calloc(r->npaths + 1, sizeof(*m->labels))) == NULL) {
+	    (m->labels = calloc(r->npaths + 1, sizeof(*m->labels))) == NULL ||
+	    (m->row_of = calloc(r->npaths + 1, sizeof(*m->row_of))) == NULL ||
+	    (m->sorted = calloc(r->npaths + 1, sizeof(*m->sorted))) == NULL ||
+	    (slot = malloc(cap * sizeof(*slot))) == NULL) {
 		rc = MFA_ERR_NOMEM;
 		goto out;
 	}
+	for (j = 0; j < cap; j++)
+		slot[j] = SIZE_MAX; /* labels by hash: their row */
 	for (i = 0; i < r->naccounts; i++) {
 		if (r->accounts[i].nadmin_via > 0)
 			m->admins[m->nadmins++] = r->accounts[i].name;
 	}
 	for (i = 0; i < r->npaths; i++) {
 		char l[AUDIT_LABEL_MAX];
-		bool dup = false;
 
+		m->row_of[i] = SIZE_MAX;
 		if (!r->paths[i].admin_path)
 			continue;
 		m->nadmin_paths++;
 		if (!r->paths[i].covered)
 			m->ngaps++;
 		audit_path_label(&r->paths[i], l, sizeof(l));
-		for (j = 0; j < m->nlabels && !dup; j++)
-			dup = strcmp(m->labels[j], l) == 0;
-		if (!dup && (m->labels[m->nlabels++] = strdup(l)) == NULL) {
-			m->nlabels--;
-			rc = MFA_ERR_NOMEM;
-			goto out;
+		for (j = label_hash(l) & (cap - 1);
+		     slot[j] != SIZE_MAX && strcmp(m->labels[slot[j]], l) != 0;
+		     j = (j + 1) & (cap - 1))
+			;
+		if (slot[j] == SIZE_MAX) {
+			if ((m->labels[m->nlabels] = strdup(l)) == NULL) {
+				rc = MFA_ERR_NOMEM;
+				goto out;
+			}
+			slot[j] = m->nlabels++;
 		}
+		m->row_of[i] = slot[j];
+		m->sorted[m->nsorted++] = i;
 	}
+	qsort_r(m->sorted, m->nsorted, sizeof(*m->sorted), by_row_account, m);
 out:
+	free(slot);
 	if (rc != MFA_OK)
 		audit_matrix_clear(m);
 	return rc;
@@ -180,7 +248,7 @@ audit_write_text(FILE *fp, const struct audit_report *r)
 		fprintf(fp, "  %-28.28s", m.labels[i]);
 		for (j = 0; j < m.nadmins; j++)
 			fprintf(fp, " %-10s",
-				cell_word(audit_matrix_cell(r, m.labels[i], m.admins[j], NULL)));
+				cell_word(audit_matrix_cell(&m, i, m.admins[j], NULL)));
 		fprintf(fp, "\n");
 	}
 

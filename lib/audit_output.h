@@ -34,6 +34,11 @@ struct audit_matrix {
 	size_t nadmins;
 	size_t nadmin_paths; /* paths that count for the verdict */
 	size_t ngaps;        /* of those, the ones without a second factor */
+	/* private, for audit_matrix_cell: */
+	const struct audit_report *report;
+	size_t *row_of; /* each path's row (label index); SIZE_MAX: no admin path */
+	size_t *sorted; /* the admin paths' indexes, by row, account, then index */
+	size_t nsorted;
 };
 
 enum audit_cell {
@@ -42,15 +47,18 @@ enum audit_cell {
 	AUDIT_CELL_GAP,
 };
 
+/* Build m for r, which must outlive it. */
 int audit_matrix_build(const struct audit_report *r, struct audit_matrix *m);
 void audit_matrix_clear(struct audit_matrix *m);
 
 /*
- * The verdict of account `acct` on the row `label`: a gap if any of its
- * paths is one (*gapp, may be NULL: the index of the first such path in
- * r->paths), covered if it has paths and all are, else not applicable.
+ * The verdict of account `acct` on row `row` (an index into m->labels): a
+ * gap if any of its paths (or of the paths for every account, "*") is one
+ * (*gapp, may be NULL: the index of the first such path in the report's
+ * paths), covered if it has paths and all are, else not applicable.
+ * O(log paths) per cell.
  */
-enum audit_cell audit_matrix_cell(const struct audit_report *r, const char *label, const char *acct,
+enum audit_cell audit_matrix_cell(const struct audit_matrix *m, size_t row, const char *acct,
 				  size_t *gapp);
 
 #endif /* MFA_AUDIT_OUTPUT_H */
