@@ -27,7 +27,7 @@ def med(key, rs):
     return statistics.median(r[key] for r in rs)
 
 
-order = {"mfacover": 0, "oath": 1, "ga": 2, "permit": 3, "hmac": 4}
+order = {"mfacover": 0, "mfacover-alt": 0.5, "oath": 1, "ga": 2, "permit": 3, "hmac": 4}
 print("| users | P | module | code | runs | valid | auth/s | p50 ms | p99 ms | CPU ms/auth |")
 print("|---:|---:|---|---|---:|---|---:|---:|---:|---:|")
 for k in sorted(rows, key=lambda k: (k[0], k[1], k[3] != "right", order.get(k[2], 9))):
@@ -89,3 +89,13 @@ for n in ns:
         ratio = med("cpu_ms_per_auth", b) / med("cpu_ms_per_auth", a)
         print(f"- N={n}, P=1: a wrong code costs {ratio:.2f}x a right one "
               "(must be within an order of magnitude, and counted)")
+# scripts/bench-pam -a: another build of the module beside this tree's.
+for n in ns:
+    for p in ps:
+        a, b, g = get(n, p, "mfacover"), get(n, p, "mfacover-alt"), get(n, p, "ga")
+        if a and b:
+            line = (f"- N={n}, P={p}: mfacover-alt {med('auth_per_s', b) / med('auth_per_s', a):.2f}x "
+                    "mfacover's throughput")
+            if g:
+                line += f", {med('auth_per_s', b) / med('auth_per_s', g):.2f}x google-authenticator's"
+            print(line + " (not a target: the alt build is a change being measured)")
