@@ -33,8 +33,9 @@ mfa_enroll_build_state(const struct mfa_enroll_params *p, struct mfa_state **stp
 
 	if (stp != NULL)
 		*stp = NULL;
-	if (p == NULL || stp == NULL || p->now < 0 || p->digits < MFA_OTP_DIGITS_MIN ||
-	    p->digits > MFA_OTP_DIGITS_MAX ||
+	if (p == NULL || stp == NULL || p->now < 0 ||
+	    (p->kind != MFA_OTP_TOTP && p->kind != MFA_OTP_HOTP) ||
+	    p->digits < MFA_OTP_DIGITS_MIN || p->digits > MFA_OTP_DIGITS_MAX ||
 	    (p->kind == MFA_OTP_TOTP && (p->period == 0 || p->period > MFA_OTP_PERIOD_MAX)) ||
 	    (p->secret != NULL &&
 	     (p->secret_len < MFA_OTP_KEY_MIN || p->secret_len > MFA_OTP_KEY_MAX)))

@@ -54,7 +54,15 @@ mfa_otp_alg_parse(const char *name, enum mfa_otp_alg *algp)
 const char *
 mfa_otp_kind_name(enum mfa_otp_kind kind)
 {
-	return kind == MFA_OTP_HOTP ? "hotp" : "totp";
+	switch (kind) {
+	case MFA_OTP_TOTP:
+		break;
+	case MFA_OTP_HOTP:
+		return "hotp";
+	case MFA_OTP_NONE:
+		return "none";
+	}
+	return "totp";
 }
 
 static bool

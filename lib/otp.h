@@ -24,6 +24,12 @@ enum mfa_otp_alg {
 enum mfa_otp_kind {
 	MFA_OTP_TOTP = 0,
 	MFA_OTP_HOTP,
+	/*
+	 * No OTP token: a state (format version 2) that holds only FIDO2
+	 * credentials, and maybe recovery codes.  Never an otpauth type, and
+	 * nothing here generates or verifies a code for it.
+	 */
+	MFA_OTP_NONE,
 };
 
 #define MFA_OTP_DIGITS_MIN 6
@@ -43,7 +49,7 @@ enum mfa_otp_kind {
 const char *mfa_otp_alg_name(enum mfa_otp_alg alg);
 /* Parse an algorithm name, case-insensitive; MFA_ERR_PARSE if unknown. */
 int mfa_otp_alg_parse(const char *name, enum mfa_otp_alg *algp);
-/* "totp" or "hotp". */
+/* "totp", "hotp" or "none". */
 const char *mfa_otp_kind_name(enum mfa_otp_kind kind);
 
 /*

@@ -488,7 +488,9 @@ mfa_otpauth_build(const struct mfa_otpauth *key, char **urip)
 
 	if (urip != NULL)
 		*urip = NULL;
-	if (key == NULL || urip == NULL || !label_part_valid(key->account) ||
+	if (key == NULL || urip == NULL ||
+	    (key->kind != MFA_OTP_TOTP && key->kind != MFA_OTP_HOTP) ||
+	    !label_part_valid(key->account) ||
 	    (key->issuer != NULL && !label_part_valid(key->issuer)) || key->secret == NULL ||
 	    key->secret_len < MFA_OTP_KEY_MIN || key->secret_len > MFA_OTP_KEY_MAX ||
 	    key->digits < MFA_OTP_DIGITS_MIN || key->digits > MFA_OTP_DIGITS_MAX ||

@@ -1,5 +1,5 @@
 /*
- * state.c - parse and write the per-user state file (format version 1).
+ * state.c - parse and write the per-user state file (format versions 1 and 2).
  */
 #include "state.h"
 
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base32.h"
+#include "base64.h"
 #include "mfa_mem.h"
 #include "num.h"
 #include "recovery.h"
@@ -29,6 +30,7 @@ enum state_key {
 	K_SECRET,
 	K_CREATED,
 	K_RECOVERY,
+	K_FIDO2,
 	K_NEXT,
 	K_FAILURES,
 	K_LOCKED_UNTIL,
@@ -44,6 +46,7 @@ enum state_value {
 	V_UNSIGNED, /* into an unsigned field */
 	V_SECRET,
 	V_RECOVERY,
+	V_FIDO2,
 };
 
 struct state_keyword {
@@ -53,30 +56,162 @@ struct state_keyword {
 	uint64_t min, max;
 	bool required; /* period: required for TOTP only, checked separately */
 	bool repeats;
+	bool token;     /* part of the OTP token: not required, and refused, for type none */
+	unsigned since; /* the format version that brought the key */
 };
 
 #define FIELD(f) offsetof(struct mfa_state, f)
 
+#define FAILURES_MAX 1000000
+
 static const struct state_keyword state_keywords[K_COUNT] = {
-	[K_VERSION] = {"version", V_VERSION, 0, 0, 0, true, false},
-	[K_TYPE] = {"type", V_KIND, 0, 0, 0, true, false},
-	[K_ALGORITHM] = {"algorithm", V_ALG, 0, 0, 0, true, false},
+	[K_VERSION] = {"version", V_VERSION, 0, 0, 0, true, false, false, 1},
+	[K_TYPE] = {"type", V_KIND, 0, 0, 0, true, false, false, 1},
+	[K_ALGORITHM] = {"algorithm", V_ALG, 0, 0, 0, true, false, true, 1},
 	[K_DIGITS] = {"digits", V_UNSIGNED, FIELD(digits), MFA_OTP_DIGITS_MIN, MFA_OTP_DIGITS_MAX,
-		      true, false},
-	[K_PERIOD] = {"period", V_UNSIGNED, FIELD(period), 1, MFA_OTP_PERIOD_MAX, false, false},
-	[K_SECRET] = {"secret", V_SECRET, 0, 0, 0, true, false},
-	[K_CREATED] = {"created", V_UINT, FIELD(created), 0, UINT64_MAX, true, false},
-	[K_RECOVERY] = {"recovery", V_RECOVERY, 0, 0, 0, false, true},
-	[K_NEXT] = {"next", V_UINT, FIELD(next), 0, UINT64_MAX, true, false},
-	[K_FAILURES] = {"failures", V_UNSIGNED, FIELD(failures), 0, 1000000, true, false},
-	[K_LOCKED_UNTIL] = {"locked_until", V_UINT, FIELD(locked_until), 0, UINT64_MAX, true,
-			    false},
-	[K_LAST_SUCCESS] = {"last_success", V_UINT, FIELD(last_success), 0, UINT64_MAX, true,
-			    false},
+		      true, false, true, 1},
+	[K_PERIOD] = {"period", V_UNSIGNED, FIELD(period), 1, MFA_OTP_PERIOD_MAX, false, false,
+		      true, 1},
+	[K_SECRET] = {"secret", V_SECRET, 0, 0, 0, true, false, true, 1},
+	[K_CREATED] = {"created", V_UINT, FIELD(created), 0, UINT64_MAX, true, false, false, 1},
+	[K_RECOVERY] = {"recovery", V_RECOVERY, 0, 0, 0, false, true, false, 1},
+	[K_FIDO2] = {"fido2", V_FIDO2, 0, 0, UINT32_MAX, false, true, false, 2},
+	[K_NEXT] = {"next", V_UINT, FIELD(next), 0, UINT64_MAX, true, false, false, 1},
+	[K_FAILURES] = {"failures", V_UNSIGNED, FIELD(failures), 0, FAILURES_MAX, true, false,
+			false, 1},
+	[K_LOCKED_UNTIL] = {"locked_until", V_UINT, FIELD(locked_until), 0, UINT64_MAX, true, false,
+			    false, 1},
+	[K_LAST_SUCCESS] = {"last_success", V_UINT, FIELD(last_success), 0, UINT64_MAX, true, false,
+			    false, 1},
 };
 
 _Static_assert(sizeof(state_keywords) / sizeof(state_keywords[0]) == K_COUNT,
 	       "one keyword entry per enum state_key");
+_Static_assert(MFA_STATE_VERSION <= 9, "the version is one digit");
+
+/*
+ * The longest file, line by line: each key with its longest value, 32
+ * recovery codes and 24 FIDO2 credentials.  The longest credential
+ * mfa_fido2_cred_format writes is an rs256 one (the largest key) with a
+ * 1023-byte key handle and every option; the old format (URL-safe base64
+ * without padding, 130 hex digits) is shorter.
+ */
+#define LINE_MAX_LEN(key, value_max) (sizeof(key "=") - 1 + (value_max) + 1)
+#define U64_DIGITS 20 /* 18446744073709551615 */
+#define U32_DIGITS 10 /* 4294967295 */
+#define SECRET_B32_MAX ((MFA_OTP_KEY_MAX * 8 + 4) / 5)
+#define RECOVERY_TEXT_MAX                                                                          \
+	(sizeof("pbkdf2-sha256$") - 1 + 8 + 1 + 2 * MFA_RECOVERY_SALT_BYTES + 1 +                  \
+	 2 * MFA_RECOVERY_HASH_BYTES)
+#define FIDO2_CRED_TEXT_MAX                                                                        \
+	(MFA_B64_ENCODED_LEN(MFA_FIDO2_KEY_HANDLE_MAX) + 1 +                                       \
+	 MFA_B64_ENCODED_LEN(MFA_FIDO2_PK_MAX) + sizeof(",rs256,+presence+verification+pin") - 1)
+#define FIDO2_OLD_CRED_TEXT_MAX                                                                    \
+	(MFA_B64_ENCODED_LEN(MFA_FIDO2_KEY_HANDLE_MAX) + 1 + 2 * (1 + MFA_FIDO2_ES256_PK_LEN))
+#define STATE_TEXT_MAX                                                                             \
+	(LINE_MAX_LEN("version", 1) + LINE_MAX_LEN("type", 4) + LINE_MAX_LEN("algorithm", 6) +     \
+	 LINE_MAX_LEN("digits", 1) + LINE_MAX_LEN("period", 4) +                                   \
+	 LINE_MAX_LEN("secret", SECRET_B32_MAX) + LINE_MAX_LEN("created", U64_DIGITS) +            \
+	 MFA_STATE_RECOVERY_MAX * LINE_MAX_LEN("recovery", RECOVERY_TEXT_MAX) +                    \
+	 MFA_STATE_FIDO2_MAX * LINE_MAX_LEN("fido2", U32_DIGITS + 1 + FIDO2_CRED_TEXT_MAX) +       \
+	 LINE_MAX_LEN("next", U64_DIGITS) + LINE_MAX_LEN("failures", 7) +                          \
+	 LINE_MAX_LEN("locked_until", U64_DIGITS) + LINE_MAX_LEN("last_success", U64_DIGITS))
+
+_Static_assert(MFA_FIDO2_PK_MAX == MFA_FIDO2_RS256_PK_LEN, "rs256 has the longest public key");
+_Static_assert(FIDO2_OLD_CRED_TEXT_MAX <= FIDO2_CRED_TEXT_MAX, "the old format is shorter");
+_Static_assert(MFA_RECOVERY_ITERATIONS_MAX <= 99999999, "an iteration count has 8 digits");
+_Static_assert(MFA_OTP_PERIOD_MAX <= 9999 && MFA_OTP_DIGITS_MAX <= 9 && FAILURES_MAX <= 9999999,
+	       "the digits counted above");
+_Static_assert(STATE_TEXT_MAX <= MFA_STATE_MAX_BYTES, "the longest state file fits the cap");
+_Static_assert(MFA_STATE_MAX_BYTES - STATE_TEXT_MAX < 2048,
+	       "the cap is no larger than the longest state file needs");
+
+/* What the parser knows beyond the state itself. */
+struct state_parse {
+	struct mfa_state *st;
+	unsigned version; /* 0 until the version line is read */
+	unsigned lineno;
+};
+
+/*
+ * Whether cred repeats one of fido2[0..n): "key handle" or "public key"
+ * with *idxp the entry, or NULL.  Resident credentials have no key handle.
+ */
+static const char *
+fido2_duplicate(const struct mfa_state_fido2 *fido2, size_t n, const struct mfa_fido2_cred *cred,
+		size_t *idxp)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct mfa_fido2_cred *c = &fido2[i].cred;
+
+		*idxp = i;
+		if (!c->resident && !cred->resident && c->key_handle_len == cred->key_handle_len &&
+		    memcmp(c->key_handle, cred->key_handle, c->key_handle_len) == 0)
+			return "key handle";
+		if (c->public_key_len == cred->public_key_len &&
+		    memcmp(c->public_key, cred->public_key, c->public_key_len) == 0)
+			return "public key";
+	}
+	return NULL;
+}
+
+/* fido2=COUNTER,CREDENTIAL: the counter, then one pamu2fcfg credential. */
+static int
+state_apply_fido2(struct state_parse *ps, const char *value, size_t len, struct mfa_parse_err *perr)
+{
+	struct mfa_state *st = ps->st;
+	struct mfa_state_fido2 *grown, e;
+	struct mfa_parse_err cerr;
+	const char *comma = memchr(value, ',', len), *what;
+	size_t clen, col, i;
+	uint64_t n;
+	int r;
+
+	if (st->nfido2 == MFA_STATE_FIDO2_MAX) {
+		mfa_parse_err_set(perr, ps->lineno, 0, "more than %d fido2 credentials",
+				  MFA_STATE_FIDO2_MAX);
+		return MFA_ERR_PARSE;
+	}
+	if (comma == NULL) {
+		mfa_parse_err_set(perr, ps->lineno, 0,
+				  "fido2 must be COUNTER,keyHandle,publicKey,coseType,options");
+		return MFA_ERR_PARSE;
+	}
+	clen = (size_t)(comma - value);
+	if ((clen > 1 && value[0] == '0') || mfa_parse_u64(value, clen, UINT32_MAX, &n) != MFA_OK) {
+		mfa_parse_err_set(perr, ps->lineno, (unsigned)sizeof("fido2="),
+				  "the fido2 signature counter must be a decimal number from 0 "
+				  "to %lu",
+				  (unsigned long)UINT32_MAX);
+		return MFA_ERR_PARSE;
+	}
+	memset(&e, 0, sizeof(e));
+	e.counter = (uint32_t)n;
+	mfa_parse_err_init(&cerr, NULL);
+	col = sizeof("fido2=") - 1 + clen + 1; /* columns before the credential */
+	r = mfa_fido2_cred_parse(comma + 1, len - clen - 1, &e.cred, &cerr);
+	if (r == MFA_ERR_PARSE) {
+		mfa_parse_err_set(perr, ps->lineno,
+				  cerr.column != 0 ? (unsigned)(col + cerr.column) : 0,
+				  "fido2 credential: %s", cerr.msg);
+		return MFA_ERR_PARSE;
+	}
+	if (r != MFA_OK)
+		return r;
+	if ((what = fido2_duplicate(st->fido2, st->nfido2, &e.cred, &i)) != NULL) {
+		mfa_parse_err_set(perr, ps->lineno, 0,
+				  "duplicate fido2 credential: the %s of line %zu again", what,
+				  ps->lineno - st->nfido2 + i);
+		return MFA_ERR_PARSE;
+	}
+	if ((grown = realloc(st->fido2, (st->nfido2 + 1) * sizeof(*st->fido2))) == NULL)
+		return MFA_ERR_NOMEM;
+	st->fido2 = grown;
+	st->fido2[st->nfido2++] = e;
+	return MFA_OK;
+}
 
 static int
 state_keyword_lookup(const char *name, size_t len)
@@ -93,27 +228,39 @@ state_keyword_lookup(const char *name, size_t len)
 
 /* Store one value; the caller has matched the key. */
 static int
-state_apply(struct mfa_state *st, const struct state_keyword *kw, const char *value, size_t len,
-	    unsigned lineno, struct mfa_parse_err *perr)
+state_apply(struct state_parse *ps, const struct state_keyword *kw, const char *value, size_t len,
+	    struct mfa_parse_err *perr)
 {
+	struct mfa_state *st = ps->st;
+	unsigned lineno = ps->lineno;
 	uint64_t n;
 
 	switch (kw->value) {
 	case V_VERSION:
-		if (len != 1 || value[0] != '0' + MFA_STATE_VERSION) {
+		if (len != 1 || value[0] < '0' + MFA_STATE_VERSION_MIN ||
+		    value[0] > '0' + MFA_STATE_VERSION) {
 			mfa_parse_err_set(perr, lineno, 0,
-					  "unsupported state format version (this build reads %d)",
-					  MFA_STATE_VERSION);
+					  "unsupported state format version (this build reads %d "
+					  "to %d)",
+					  MFA_STATE_VERSION_MIN, MFA_STATE_VERSION);
 			return MFA_ERR_PARSE;
 		}
+		ps->version = (unsigned)(value[0] - '0');
 		return MFA_OK;
 	case V_KIND:
 		if (len == 4 && memcmp(value, "totp", 4) == 0) {
 			st->kind = MFA_OTP_TOTP;
 		} else if (len == 4 && memcmp(value, "hotp", 4) == 0) {
 			st->kind = MFA_OTP_HOTP;
+		} else if (len == 4 && memcmp(value, "none", 4) == 0 && ps->version >= 2) {
+			st->kind = MFA_OTP_NONE;
+		} else if (len == 4 && memcmp(value, "none", 4) == 0) {
+			mfa_parse_err_set(perr, lineno, 0,
+					  "type none (no OTP token) needs state format version 2");
+			return MFA_ERR_PARSE;
 		} else {
-			mfa_parse_err_set(perr, lineno, 0, "type must be totp or hotp");
+			mfa_parse_err_set(perr, lineno, 0, "type must be totp or hotp%s",
+					  ps->version >= 2 ? " or none" : "");
 			return MFA_ERR_PARSE;
 		}
 		return MFA_OK;
@@ -179,6 +326,8 @@ state_apply(struct mfa_state *st, const struct state_keyword *kw, const char *va
 			return MFA_ERR_NOMEM;
 		st->nrecovery++;
 		return MFA_OK;
+	case V_FIDO2:
+		return state_apply_fido2(ps, value, len, perr);
 	}
 	return MFA_ERR_INTERNAL;
 }
@@ -188,6 +337,7 @@ mfa_state_parse(const char *buf, size_t len, const char *file, struct mfa_state 
 		struct mfa_parse_err *perr)
 {
 	struct mfa_state *st = NULL;
+	struct state_parse ps = {NULL, 0, 0};
 	bool seen[K_COUNT] = {false};
 	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0;
@@ -214,6 +364,7 @@ mfa_state_parse(const char *buf, size_t len, const char *file, struct mfa_state 
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return MFA_ERR_NOMEM;
+	ps.st = st;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -248,16 +399,41 @@ mfa_state_parse(const char *buf, size_t len, const char *file, struct mfa_state 
 					  state_keywords[k].name, state_keywords[last].name);
 			goto out;
 		}
-		if ((r = state_apply(st, &state_keywords[k], eq + 1, (size_t)(nl - eq - 1), lineno,
+		if (k != K_VERSION && state_keywords[k].since > ps.version) {
+			mfa_parse_err_set(perr, lineno, 0, "%s needs state format version %u",
+					  state_keywords[k].name, state_keywords[k].since);
+			goto out;
+		}
+		if (state_keywords[k].token && st->kind == MFA_OTP_NONE) {
+			mfa_parse_err_set(
+				perr, lineno, 0,
+				"%s is given for type none (a state without an OTP token)",
+				state_keywords[k].name);
+			goto out;
+		}
+		if (k == K_NEXT && st->kind == MFA_OTP_NONE && st->nfido2 == 0) {
+			mfa_parse_err_set(perr, lineno, 0,
+					  "type none without a fido2 credential: nothing to "
+					  "authenticate with");
+			goto out;
+		}
+		ps.lineno = lineno;
+		if ((r = state_apply(&ps, &state_keywords[k], eq + 1, (size_t)(nl - eq - 1),
 				     perr)) != MFA_OK)
 			goto out;
 		r = MFA_ERR_PARSE;
+		if (k == K_NEXT && st->kind == MFA_OTP_NONE && st->next != 0) {
+			mfa_parse_err_set(perr, lineno, 0,
+					  "next must be 0 for type none (there is no OTP token)");
+			goto out;
+		}
 		seen[k] = true;
 		last = k;
 		p = nl + 1;
 	}
 	for (i = 0; i < K_COUNT; i++) {
-		if (state_keywords[i].required && !seen[i]) {
+		if (state_keywords[i].required && !seen[i] &&
+		    !(state_keywords[i].token && st->kind == MFA_OTP_NONE)) {
 			mfa_parse_err_set(perr, 0, 0, "%s is missing (truncated?)",
 					  state_keywords[i].name);
 			goto out;
@@ -308,45 +484,78 @@ sw_printf(struct state_writer *w, const char *fmt, ...)
 	w->len += (size_t)n;
 }
 
+/* The OTP token's fields are what the parser takes, or absent for kind NONE. */
+static bool
+state_token_valid(const struct mfa_state *st)
+{
+	bool otp = st->secret != NULL && st->secret_len >= MFA_OTP_KEY_MIN &&
+		   st->secret_len <= MFA_OTP_KEY_MAX && st->digits >= MFA_OTP_DIGITS_MIN &&
+		   st->digits <= MFA_OTP_DIGITS_MAX;
+
+	switch (st->kind) {
+	case MFA_OTP_TOTP:
+		return otp && st->period != 0 && st->period <= MFA_OTP_PERIOD_MAX;
+	case MFA_OTP_HOTP:
+		return otp;
+	case MFA_OTP_NONE:
+		return st->secret == NULL && st->secret_len == 0 && st->next == 0 && st->nfido2 > 0;
+	}
+	return false;
+}
+
 int
 mfa_state_format(const struct mfa_state *st, char **bufp, size_t *lenp)
 {
 	struct state_writer w = {NULL, MFA_STATE_MAX_BYTES + 1, 0, false};
-	char *secret = NULL;
-	size_t i;
+	char *secret = NULL, *cred = NULL;
+	size_t i, j;
+	bool token;
 	int r;
 
 	if (bufp != NULL)
 		*bufp = NULL;
 	if (lenp != NULL)
 		*lenp = 0;
-	if (st == NULL || bufp == NULL || lenp == NULL || st->secret == NULL ||
-	    st->secret_len < MFA_OTP_KEY_MIN || st->secret_len > MFA_OTP_KEY_MAX ||
-	    st->digits < MFA_OTP_DIGITS_MIN || st->digits > MFA_OTP_DIGITS_MAX ||
-	    (st->kind == MFA_OTP_TOTP && (st->period == 0 || st->period > MFA_OTP_PERIOD_MAX)) ||
-	    st->nrecovery > MFA_STATE_RECOVERY_MAX || st->failures > 1000000)
+	if (st == NULL || bufp == NULL || lenp == NULL || !state_token_valid(st) ||
+	    st->nrecovery > MFA_STATE_RECOVERY_MAX || st->failures > FAILURES_MAX ||
+	    st->nfido2 > MFA_STATE_FIDO2_MAX || (st->nfido2 > 0 && st->fido2 == NULL))
 		return MFA_ERR_INVALID_ARG;
 	for (i = 0; i < st->nrecovery; i++) {
 		if (st->recovery[i] == NULL ||
 		    !mfa_recovery_hash_text_valid(st->recovery[i], strlen(st->recovery[i])))
 			return MFA_ERR_INVALID_ARG;
 	}
-	if ((r = mfa_base32_encode(st->secret, st->secret_len, false, &secret)) != MFA_OK)
+	for (i = 0; i < st->nfido2; i++) {
+		if (fido2_duplicate(st->fido2, i, &st->fido2[i].cred, &j) != NULL)
+			return MFA_ERR_INVALID_ARG;
+	}
+	token = st->kind != MFA_OTP_NONE;
+	if (token && (r = mfa_base32_encode(st->secret, st->secret_len, false, &secret)) != MFA_OK)
 		return r;
 	if ((w.buf = malloc(w.cap)) == NULL) {
 		r = MFA_ERR_NOMEM;
 		goto out;
 	}
-	sw_printf(&w, "version=%d\n", MFA_STATE_VERSION);
+	/* Version 1 where it says everything: older modules read it. */
+	sw_printf(&w, "version=%d\n", token && st->nfido2 == 0 ? 1 : 2);
 	sw_printf(&w, "type=%s\n", mfa_otp_kind_name(st->kind));
-	sw_printf(&w, "algorithm=%s\n", mfa_otp_alg_name(st->alg));
-	sw_printf(&w, "digits=%u\n", st->digits);
-	if (st->kind == MFA_OTP_TOTP)
-		sw_printf(&w, "period=%u\n", st->period);
-	sw_printf(&w, "secret=%s\n", secret);
+	if (token) {
+		sw_printf(&w, "algorithm=%s\n", mfa_otp_alg_name(st->alg));
+		sw_printf(&w, "digits=%u\n", st->digits);
+		if (st->kind == MFA_OTP_TOTP)
+			sw_printf(&w, "period=%u\n", st->period);
+		sw_printf(&w, "secret=%s\n", secret);
+	}
 	sw_printf(&w, "created=%llu\n", (unsigned long long)st->created);
 	for (i = 0; i < st->nrecovery; i++)
 		sw_printf(&w, "recovery=%s\n", st->recovery[i]);
+	for (i = 0; i < st->nfido2; i++) {
+		if ((r = mfa_fido2_cred_format(&st->fido2[i].cred, &cred)) != MFA_OK)
+			goto out;
+		sw_printf(&w, "fido2=%lu,%s\n", (unsigned long)st->fido2[i].counter, cred);
+		free(cred);
+		cred = NULL;
+	}
 	sw_printf(&w, "next=%llu\n", (unsigned long long)st->next);
 	sw_printf(&w, "failures=%u\n", st->failures);
 	sw_printf(&w, "locked_until=%llu\n", (unsigned long long)st->locked_until);
@@ -360,6 +569,7 @@ mfa_state_format(const struct mfa_state *st, char **bufp, size_t *lenp)
 	w.buf = NULL;
 	r = MFA_OK;
 out:
+	free(cred);
 	mfa_freezero(w.buf, w.cap);
 	mfa_free_string(secret);
 	return r;
@@ -389,6 +599,7 @@ mfa_state_free(struct mfa_state **statep)
 	mfa_freezero(st->secret, st->secret_len);
 	for (i = 0; i < st->nrecovery; i++)
 		mfa_free_string(st->recovery[i]);
+	free(st->fido2); /* public keys and key handles: nothing secret */
 	mfa_freezero(st, sizeof(*st));
 	*statep = NULL;
 }

@@ -377,6 +377,7 @@ test_algorithm_names(void **state)
 	assert_int_equal(mfa_otp_alg_parse("SHA-256", &alg), MFA_ERR_PARSE);
 	assert_string_equal(mfa_otp_kind_name(MFA_OTP_HOTP), "hotp");
 	assert_string_equal(mfa_otp_kind_name(MFA_OTP_TOTP), "totp");
+	assert_string_equal(mfa_otp_kind_name(MFA_OTP_NONE), "none");
 }
 
 int
