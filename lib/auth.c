@@ -101,8 +101,13 @@ mfa_auth_check(struct mfa_store *store, const char *user, const char *response, 
 	}
 	st->locked_until = 0;
 
-	if (st->digits != pol->digits || (st->kind == MFA_OTP_TOTP && st->period != pol->step)) {
-		/* A token the module is not configured for: fail closed, count nothing. */
+	if (st->kind != MFA_OTP_NONE &&
+	    (st->digits != pol->digits || (st->kind == MFA_OTP_TOTP && st->period != pol->step))) {
+		/*
+		 * A token the module is not configured for: fail closed, count
+		 * nothing.  A state without a token (FIDO2 only) goes on: no
+		 * code is its, and its recovery codes still work.
+		 */
 		d->result = MFA_RESULT_FAIL;
 		d->reason = "token_parameters_differ_from_module";
 		d->factor = mfa_otp_kind_name(st->kind);
@@ -119,7 +124,8 @@ mfa_auth_check(struct mfa_store *store, const char *user, const char *response, 
 	}
 	if (factor == NULL) {
 		d->result = MFA_RESULT_FAIL;
-		d->reason = "input_is_no_code";
+		/* FIDO2 only: a code cannot be right, whatever it looks like. */
+		d->reason = st->kind == MFA_OTP_NONE ? "no_otp_token" : "input_is_no_code";
 		auth_count_failure(st, pol, now, d);
 	} else {
 		r = factor->verify(st, pol, response, now, &detail);

@@ -6,12 +6,20 @@
 #include "factor.h"
 #include "otp.h"
 
+/* A state of kind NONE (FIDO2 only) has no token: no code is ever its. */
+static bool
+otp_has_token(const struct mfa_state *st)
+{
+	return (st->kind == MFA_OTP_TOTP || st->kind == MFA_OTP_HOTP) && st->secret != NULL &&
+	       st->secret_len > 0;
+}
+
 static bool
 otp_claims(const struct mfa_state *st, const char *response)
 {
 	size_t i, len = strlen(response);
 
-	if (len != st->digits)
+	if (!otp_has_token(st) || len != st->digits)
 		return false;
 	for (i = 0; i < len; i++) {
 		if (response[i] < '0' || response[i] > '9')
@@ -28,6 +36,8 @@ otp_verify(struct mfa_state *st, const struct mfa_policy *pol, const char *respo
 	uint64_t matched = 0;
 	int r;
 
+	if (!otp_has_token(st))
+		return MFA_ERR_OTP_MISMATCH; /* refused: no code matches a token that is not there */
 	memset(&w, 0, sizeof(w));
 	w.floor = st->next;
 	if (st->kind == MFA_OTP_TOTP) {

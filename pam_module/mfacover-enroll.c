@@ -934,16 +934,25 @@ print_recovery_text(char (*codes)[MFA_RECOVERY_CODE_SIZE], size_t n)
 		printf("  %s\n", codes[i]);
 }
 
-/* type, algorithm, digits, period (null for HOTP): what the app was told. */
+/*
+ * type, algorithm, digits, period (null for HOTP): what the app was told.
+ * Type "none" (FIDO2 credentials only) has no app: the rest is null.
+ */
 static void
 json_token_params(struct json_writer *w, const struct mfa_state *st)
 {
 	json_key(w, "type");
 	json_string(w, mfa_otp_kind_name(st->kind));
 	json_key(w, "algorithm");
-	json_string(w, mfa_otp_alg_name(st->alg));
+	if (st->kind == MFA_OTP_NONE)
+		json_null(w);
+	else
+		json_string(w, mfa_otp_alg_name(st->alg));
 	json_key(w, "digits");
-	json_uint(w, st->digits);
+	if (st->kind == MFA_OTP_NONE)
+		json_null(w);
+	else
+		json_uint(w, st->digits);
 	json_key(w, "period");
 	if (st->kind == MFA_OTP_TOTP)
 		json_uint(w, st->period);
@@ -1207,16 +1216,22 @@ cmd_list(const struct options *o, struct target *t)
 			}
 			json_end_object(w);
 		} else if (r == MFA_OK) {
-			char last[32], locked[32];
+			char last[32], locked[32], digits[16];
+			bool token = st->kind != MFA_OTP_NONE;
 
 			iso_time(st->last_success, last, sizeof(last));
 			if (st->locked_until > (uint64_t)now)
 				iso_time(st->locked_until, locked, sizeof(locked));
 			else
 				snprintf(locked, sizeof(locked), "-");
-			printf("%-20s %-4s %-6s %-6u %-20s %-8u %-20s %zu\n", users[i],
-			       mfa_otp_kind_name(st->kind), mfa_otp_alg_name(st->alg), st->digits,
-			       last, st->failures, locked, st->nrecovery);
+			/* Type none: FIDO2 credentials only, no algorithm or digits to show. */
+			if (token)
+				snprintf(digits, sizeof(digits), "%u", st->digits);
+			else
+				snprintf(digits, sizeof(digits), "-");
+			printf("%-20s %-4s %-6s %-6s %-20s %-8u %-20s %zu\n", users[i],
+			       mfa_otp_kind_name(st->kind), token ? mfa_otp_alg_name(st->alg) : "-",
+			       digits, last, st->failures, locked, st->nrecovery);
 		} else {
 			printf("%-20s unusable: %s\n", users[i], perr_text(&perr));
 		}

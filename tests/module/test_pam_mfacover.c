@@ -33,6 +33,7 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "fido2_cred.h"
 #include "mfa_mem.h"
 #include "otp.h"
 #include "recovery.h"
@@ -677,6 +678,72 @@ test_recovery_code_works_exactly_once(void **state)
 	mfa_state_free(&st);
 }
 
+/*
+ * A state with FIDO2 credentials only (type none): no code is right, the
+ * module's digits do not matter, nullok does not let the user through (the
+ * user is enrolled), and a recovery code still works.
+ */
+static void
+test_fido2_only_state_refuses_every_code(void **state)
+{
+	static const char cred[] =
+		"9VsFRbRbIF/fya6JOfvkrOLDtSbVmZwll9Wu9qXsWHRU9v75gl78AP1wNlkm6uOIPbGzvaW7ehznmY/"
+		"MMkV/aQ==,aiAdsiIAFa4+MO0kbEEqibLIoybOUQUF5zclGSLw8SK/"
+		"W7n9rk2uLnTasZbM7Wtex4kKANypkbtd3SkSlGWkHw==,es256,+presence";
+	struct mfa_state *st = calloc(1, sizeof(*st));
+	struct mfa_parse_err perr;
+	char c1[MFA_RECOVERY_CODE_SIZE], h[MFA_RECOVERY_HASH_TEXT_SIZE], path[256], *text;
+	const char *six[] = {"123456", NULL}, *eight[] = {"12345678", NULL};
+	const char *rec[] = {c1, NULL}, *none[] = {"", NULL};
+	size_t len;
+
+	(void)state;
+	assert_non_null(st);
+	st->kind = MFA_OTP_NONE;
+	st->created = (uint64_t)time(NULL);
+	assert_non_null(st->fido2 = calloc(1, sizeof(*st->fido2)));
+	assert_int_equal(mfa_fido2_cred_parse(cred, strlen(cred), &st->fido2[0].cred, &perr),
+			 MFA_OK);
+	st->nfido2 = 1;
+	assert_int_equal(mfa_recovery_generate(c1), MFA_OK);
+	assert_int_equal(mfa_recovery_hash(c1, 1000, h), MFA_OK);
+	assert_non_null(st->recovery[0] = strdup(h));
+	st->nrecovery = 1;
+	enroll("alice", st);
+	mfa_state_free(&st);
+
+	snprintf(path, sizeof(path), "%s/alice", E.store);
+	text = test_read_file(path, &len);
+	assert_memory_equal(text, "version=2\ntype=none\ncreated=", 28);
+	assert_null(strstr(text, "secret="));
+	free(text);
+
+	assert_int_equal(auth("strict", "alice", six), PAM_AUTH_ERR);
+	expect_log(
+		"user=alice service=strict rhost=- tty=- factor=- result=fail reason=no_otp_token");
+	assert_int_equal(auth("lenient", "alice", six), PAM_AUTH_ERR);
+	expect_log("reason=no_otp_token");
+	assert_int_equal(auth("eight", "alice", eight), PAM_AUTH_ERR);
+	expect_log("reason=no_otp_token");
+	assert_int_equal(auth("strict", "alice", none), PAM_AUTH_ERR);
+	expect_log("reason=no_otp_token");
+	st = read_state("alice");
+	assert_int_equal(st->kind, MFA_OTP_NONE);
+	assert_int_equal(st->failures, 4);
+	assert_int_equal(st->nfido2, 1);
+	mfa_state_free(&st);
+
+	assert_int_equal(auth("strict", "alice", rec), PAM_SUCCESS);
+	expect_log("factor=recovery result=success reason=accepted recovery_left=0");
+	st = read_state("alice");
+	assert_int_equal(st->kind, MFA_OTP_NONE);
+	assert_int_equal(st->failures, 0);
+	assert_int_equal(st->nrecovery, 0);
+	assert_int_equal(st->nfido2, 1);
+	assert_null(st->secret);
+	mfa_state_free(&st);
+}
+
 /* ---- who is covered ----------------------------------------------------- */
 
 static void
@@ -1028,6 +1095,7 @@ main(void)
 		cmocka_unit_test_setup(test_use_first_pass_and_custom_prompt, reset_store),
 		cmocka_unit_test_setup(test_lockout_same_answer_then_unlock, reset_store),
 		cmocka_unit_test_setup(test_recovery_code_works_exactly_once, reset_store),
+		cmocka_unit_test_setup(test_fido2_only_state_refuses_every_code, reset_store),
 		cmocka_unit_test_setup(test_unenrolled_fails_closed_unless_nullok, reset_store),
 		cmocka_unit_test_setup(test_only_groups, reset_store),
 		cmocka_unit_test_setup(test_bad_arguments_are_service_errors, reset_store),
