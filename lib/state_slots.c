@@ -210,3 +210,34 @@ mfa_slots_write(const char *text, size_t text_len, uint64_t seq, uint8_t *out, s
 	memset(out + at, 0, slot_size - at);
 	return MFA_OK;
 }
+
+int
+mfa_state_file_parse(const char *buf, size_t len, const char *file, struct mfa_state **statep,
+		     struct mfa_slots_view *viewp, struct mfa_parse_err *perr)
+{
+	struct mfa_slots_view view;
+	struct mfa_parse_err local;
+	int r;
+
+	if (perr == NULL)
+		perr = &local;
+	if (viewp != NULL)
+		memset(viewp, 0, sizeof(*viewp));
+	if (buf == NULL || statep == NULL)
+		return MFA_ERR_INVALID_ARG;
+	if (!mfa_slots_detect((const uint8_t *)buf, len))
+		return mfa_state_parse(buf, len, file, statep, perr);
+	if ((r = mfa_slots_read((const uint8_t *)buf, len, file, &view, perr)) != MFA_OK)
+		return r;
+	if ((r = mfa_state_parse(view.text, view.text_len, file, statep, perr)) != MFA_OK) {
+		char reason[MFA_PARSE_ERR_MSG_MAX];
+
+		snprintf(reason, sizeof(reason), "%s", perr->msg);
+		mfa_parse_err_set(perr, perr->line, perr->column, "slot %u: %s", view.current + 1,
+				  reason);
+		return r;
+	}
+	if (viewp != NULL)
+		*viewp = view;
+	return MFA_OK;
+}

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "mfa_err.h"
+#include "state.h"
 
 #define MFA_SLOTS_ALIGN 4096u
 #define MFA_SLOTS_SIZE_MAX (64u * 1024u) /* one slot: room for the largest state text */
@@ -80,5 +81,15 @@ size_t mfa_slots_size_for(size_t text_len);
  */
 int mfa_slots_write(const char *text, size_t text_len, uint64_t seq, uint8_t *out,
 		    size_t slot_size);
+
+/*
+ * A state file's bytes, in either format: plain text (state.h) or slotted.
+ * On MFA_OK *statep is the state; *viewp (may be NULL) tells the slot it
+ * came from, or is zeroed (slot_size 0) for a plain file.  Errors are
+ * mfa_slots_read's and mfa_state_parse's; a slot's parse error says which
+ * slot, with the line inside it.
+ */
+int mfa_state_file_parse(const char *buf, size_t len, const char *file, struct mfa_state **statep,
+			 struct mfa_slots_view *viewp, struct mfa_parse_err *perr);
 
 #endif /* MFA_STATE_SLOTS_H */

@@ -1,5 +1,11 @@
 /*
  * store_dir.c - per-user state files in a directory, updated atomically.
+ *
+ * A state file is slotted (state_slots.h): an authentication writes the
+ * older of its two slots in place and syncs the data, one flush and no
+ * rename.  A new file (enrollment), a plain-text file from an older
+ * version, or a state that outgrew its slots is written whole instead: a
+ * temporary file, fsync, rename, fsync of the directory.
  */
 #include "store_dir.h"
 
@@ -18,6 +24,7 @@
 #include <openssl/rand.h>
 
 #include "mfa_mem.h"
+#include "state_slots.h"
 
 struct store_dir {
 	struct mfa_store base; /* first: the dispatch header */
@@ -32,7 +39,11 @@ struct store_dir_txn {
 	int fd;                    /* the locked state file */
 	char name[MFA_STORE_NAME_MAX + 1];
 	bool committed;
+	struct mfa_slots_view slots; /* where the state was read; slot_size 0: plain text */
 };
+
+_Static_assert(MFA_STATE_MAX_BYTES + MFA_SLOTS_TRAILER_MAX <= MFA_SLOTS_SIZE_MAX,
+	       "the largest state text fits one slot");
 
 static const struct mfa_store_ops store_dir_ops;
 
@@ -210,7 +221,7 @@ state_file_problem(const struct stat *st, uid_t owner)
 		return "has more than one hard link";
 	if (st->st_nlink == 0)
 		return "was removed while being read";
-	if (st->st_size < 0 || (unsigned long long)st->st_size > MFA_STATE_MAX_BYTES)
+	if (st->st_size < 0 || (unsigned long long)st->st_size > 2ull * MFA_SLOTS_SIZE_MAX)
 		return "is larger than a state file can be";
 	return NULL;
 }
@@ -274,6 +285,30 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 /*
+ * NAME cannot be opened for writing: say why as precisely as reading it
+ * lets us (a file of the wrong owner or mode is the usual cause).
+ */
+static int
+unwritable(struct store_dir *sd, const char *name, struct mfa_parse_err *perr)
+{
+	const char *problem = NULL;
+	struct stat st;
+	int fd, e = EACCES;
+
+	fd = openat(sd->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0)
+			problem = state_file_problem(&st, sd->owner);
+		close(fd);
+	} else {
+		e = errno;
+	}
+	if (problem != NULL)
+		return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0, problem);
+	return store_fail(perr, sd->path, name, MFA_ERR_IO, e, "cannot open");
+}
+
+/*
  * Open NAME, lock it, and make sure NAME still names the locked file (a
  * writer may have renamed a new version over it while we waited).
  */
@@ -287,8 +322,9 @@ open_and_lock(struct store_dir *sd, const char *name, int *fdp, struct stat *stp
 
 	*fdp = -1;
 	for (tries = 0; tries < 64; tries++) {
+		/* Read and write: an update rewrites one slot of this file in place. */
 		fd = openat(sd->dirfd, name,
-			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			    O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				return store_fail(perr, sd->path, name, MFA_ERR_NOT_FOUND, 0,
@@ -296,6 +332,11 @@ open_and_lock(struct store_dir *sd, const char *name, int *fdp, struct stat *stp
 			if (errno == ELOOP)
 				return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0,
 						  "is a symbolic link");
+			if (errno == EISDIR)
+				return store_fail(perr, sd->path, name, MFA_ERR_UNSAFE_FILE, 0,
+						  "is not a regular file");
+			if (errno == EACCES)
+				return unwritable(sd, name, perr);
 			return store_fail(perr, sd->path, name, MFA_ERR_IO, errno, "cannot open");
 		}
 		/* Never wait on a lock of something that is no state file at all. */
@@ -367,7 +408,11 @@ sd_begin(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
 		goto out;
 	}
 	buf[len] = '\0';
-	if ((r = mfa_state_parse(buf, len, NULL, statep, perr)) != MFA_OK) {
+	if ((txn = calloc(1, sizeof(*txn))) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = mfa_state_file_parse(buf, len, NULL, statep, &txn->slots, perr)) != MFA_OK) {
 		char reason[MFA_PARSE_ERR_MSG_MAX];
 		unsigned line = perr != NULL ? perr->line : 0;
 
@@ -379,18 +424,17 @@ sd_begin(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
 		}
 		goto out;
 	}
-	if ((txn = calloc(1, sizeof(*txn))) == NULL) {
-		mfa_state_free(statep);
-		r = MFA_ERR_NOMEM;
-		goto out;
-	}
+	txn->slots.text = NULL; /* in buf: only where it was is kept */
+	txn->slots.text_len = 0;
 	txn->base.store = store;
 	txn->fd = fd;
 	snprintf(txn->name, sizeof(txn->name), "%s", name);
 	fd = -1;
 	*txnp = &txn->base;
+	txn = NULL;
 	r = MFA_OK;
 out:
+	free(txn);
 	if (fd >= 0)
 		close(fd);
 	mfa_freezero(buf, len + 1);
@@ -398,23 +442,59 @@ out:
 }
 
 /*
- * Write st to a fresh temporary file in the store directory and make it
- * durable.  *tmpname receives its name.  Under the user's lock (locked) the
+ * A slotted file holding st in its first slot with number seq, the second
+ * empty: *filep (2 * slot size bytes, *lenp) to wipe and free.
+ */
+static int
+slotted_file(const struct mfa_state *st, uint64_t seq, uint8_t **filep, size_t *lenp)
+{
+	char *text = NULL;
+	uint8_t *file = NULL;
+	size_t len = 0, size;
+	int r;
+
+	*filep = NULL;
+	*lenp = 0;
+	if ((r = mfa_state_format(st, &text, &len)) != MFA_OK)
+		return r;
+	if ((size = mfa_slots_size_for(len)) == 0) {
+		r = MFA_ERR_TOO_LARGE;
+		goto out;
+	}
+	if ((file = calloc(2, size)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = mfa_slots_write(text, len, seq, file, size)) != MFA_OK) {
+		mfa_freezero(file, 2 * size);
+		file = NULL;
+		goto out;
+	}
+	*filep = file;
+	*lenp = 2 * size;
+out:
+	mfa_freezero(text, len);
+	return r;
+}
+
+/*
+ * Write st to a fresh temporary file in the store directory, slotted with
+ * st in its first slot numbered seq, and make it durable.  *tmpname receives its name.  Under the user's lock (locked) the
  * name is fixed, ".NAME.new", and a leftover from a writer that died is
  * removed first, so crashes leave no litter and no directory scan is needed;
  * without the lock (enrollment of a new user) the name is random.
  */
 static int
-write_temp(struct store_dir *sd, const char *name, const struct mfa_state *st, bool locked,
-	   char *tmpname, size_t tmpsize, struct mfa_parse_err *perr)
+write_temp(struct store_dir *sd, const char *name, const struct mfa_state *st, uint64_t seq,
+	   bool locked, char *tmpname, size_t tmpsize, struct mfa_parse_err *perr)
 {
 	unsigned char rnd[6];
 	struct stat tst;
-	char *buf = NULL;
+	uint8_t *buf = NULL;
 	size_t len = 0;
 	int fd = -1, r;
 
-	if ((r = mfa_state_format(st, &buf, &len)) != MFA_OK)
+	if ((r = slotted_file(st, seq, &buf, &len)) != MFA_OK)
 		return store_fail(perr, sd->path, name, r, 0, "cannot serialise the state");
 	if (locked) {
 		snprintf(tmpname, tmpsize, ".%s.new", name);
@@ -443,7 +523,7 @@ write_temp(struct store_dir *sd, const char *name, const struct mfa_state *st, b
 			       "new state file would not belong to the store's owner");
 		goto out;
 	}
-	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, (const char *)buf, len) != 0 || fsync(fd) != 0) {
 		r = store_fail(perr, sd->path, tmpname, MFA_ERR_IO, errno, "cannot write");
 		goto out;
 	}
@@ -477,18 +557,86 @@ sync_dir(struct store_dir *sd, const char *name, struct mfa_parse_err *perr)
 	return MFA_OK;
 }
 
+/* Write len bytes at off, whole or not at all as far as the caller can tell. */
+static int
+pwrite_all(int fd, const uint8_t *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pwrite(fd, buf + done, len - done, off + (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The state into the older slot of the locked file, then its data synced.
+ * MFA_ERR_TOO_LARGE when it no longer fits a slot (the caller rewrites the
+ * file).  A failed write leaves that slot torn, which reads as the state
+ * before: nothing changed.  A failed sync: the change is made but may not
+ * survive a crash (MFA_ERR_NOT_DURABLE).
+ */
+static int
+commit_in_place(struct store_dir *sd, struct store_dir_txn *txn, const struct mfa_state *st,
+		struct mfa_parse_err *perr)
+{
+	const struct mfa_slots_view *v = &txn->slots;
+	uint8_t *slot = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = mfa_state_format(st, &text, &len)) != MFA_OK)
+		return store_fail(perr, sd->path, txn->name, r, 0, "cannot serialise the state");
+	if ((slot = malloc(v->slot_size)) == NULL) {
+		r = MFA_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = mfa_slots_write(text, len, v->seq + 1, slot, v->slot_size)) != MFA_OK)
+		goto out; /* MFA_ERR_TOO_LARGE: the caller rewrites the file */
+	if (pwrite_all(txn->fd, slot, v->slot_size, (off_t)((1 - v->current) * v->slot_size)) !=
+	    0) {
+		r = store_fail(perr, sd->path, txn->name, MFA_ERR_IO, errno, "cannot write");
+		goto out;
+	}
+	txn->committed = true;
+	if (fdatasync(txn->fd) != 0)
+		r = store_fail(perr, sd->path, txn->name, MFA_ERR_NOT_DURABLE, errno,
+			       "the change is made, but the state file cannot be synced");
+out:
+	if (slot != NULL)
+		mfa_freezero(slot, v->slot_size);
+	mfa_freezero(text, len);
+	return r;
+}
+
 static int
 sd_commit(struct mfa_store_txn *base, const struct mfa_state *st, struct mfa_parse_err *perr)
 {
 	struct store_dir_txn *txn = (struct store_dir_txn *)base;
 	struct store_dir *sd = (struct store_dir *)base->store;
 	char tmpname[MFA_STORE_NAME_MAX + 32] = "";
+	uint64_t seq = 1;
 	int r;
 
 	/* The lock is on the file a first commit replaced: one commit per lock. */
 	if (txn->committed)
 		return MFA_ERR_INVALID_ARG;
-	if ((r = write_temp(sd, txn->name, st, true, tmpname, sizeof(tmpname), perr)) != MFA_OK)
+	if (txn->slots.slot_size != 0 && txn->slots.seq < UINT64_MAX) {
+		r = commit_in_place(sd, txn, st, perr);
+		if (r != MFA_ERR_TOO_LARGE)
+			return r;
+		seq = txn->slots.seq + 1; /* outgrew its slots: a larger file, numbers go on */
+	}
+	/* A plain-text file from an older version, or a larger state: rewrite it whole. */
+	if ((r = write_temp(sd, txn->name, st, seq, true, tmpname, sizeof(tmpname), perr)) !=
+	    MFA_OK)
 		return r;
 	if (renameat(sd->dirfd, tmpname, sd->dirfd, txn->name) != 0) {
 		r = store_fail(perr, sd->path, txn->name, MFA_ERR_IO, errno,
@@ -524,7 +672,7 @@ sd_create(struct mfa_store *store, const char *user, const struct mfa_state *st,
 		return store_fail(perr, sd->path, NULL, MFA_ERR_INVALID_ARG, 0,
 				  "the user name cannot name a state file");
 	name = store_file_name(sd, user);
-	if ((r = write_temp(sd, name, st, false, tmpname, sizeof(tmpname), perr)) != MFA_OK)
+	if ((r = write_temp(sd, name, st, 1, false, tmpname, sizeof(tmpname), perr)) != MFA_OK)
 		return r;
 	if (replace) {
 		/* Wait for an authentication in flight on the old file to finish. */

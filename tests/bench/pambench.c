@@ -61,6 +61,7 @@
 #include "base32.h"
 #include "mfa_mem.h"
 #include "state.h"
+#include "state_slots.h"
 
 #define SECRET_LEN 20
 #define PERIOD 30
@@ -495,7 +496,7 @@ verify_one(const struct opts *o, unsigned long k, const struct sample *s, time_t
 
 		path_of(path, sizeof(path), o, "store/%s", name);
 		buf = read_all(path, &len);
-		if (mfa_state_parse(buf, len, path, &st, NULL) != 0)
+		if (mfa_state_file_parse(buf, len, path, &st, NULL, NULL) != 0)
 			why = "the state file does not parse";
 		else if (!o->wrong && (st->next <= step || st->failures != 0))
 			why = "the code's use is not recorded (replay floor or failures)";

@@ -62,6 +62,10 @@ ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
 int __wrap_fsync(int fd);
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd);
+ssize_t __real_pwrite(int fd, const void *buf, size_t n, off_t off);
+ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off);
 int __real_close(int fd);
 int __wrap_close(int fd);
 int __real_fstat(int fd, struct stat *st);
@@ -264,6 +268,22 @@ __wrap_fsync(int fd)
 	if (fault_now("fsync"))
 		FAIL_WITH(EIO, -1);
 	return __real_fsync(fd);
+}
+
+int
+__wrap_fdatasync(int fd)
+{
+	if (fault_now("fdatasync"))
+		FAIL_WITH(EIO, -1);
+	return __real_fdatasync(fd);
+}
+
+ssize_t
+__wrap_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	if (fault_now("pwrite"))
+		FAIL_WITH(ENOSPC, -1);
+	return __real_pwrite(fd, buf, n, off);
 }
 
 /* The descriptor is released even when close reports an error (Linux). */

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# test_fault_enroll.sh ENROLL_FAULT ENROLL OTP_CODE
+# test_fault_enroll.sh ENROLL_FAULT ENROLL OTP_CODE STATE_TEXT
 #
 # mfacover-enroll keeps the store intact whatever single call fails.
 # ENROLL_FAULT is mfacover-enroll linked with tests/fault/fault_inject.c:
 # MFACOVER_FAULT_AT=N fails its N-th allocation, file system call, OpenSSL or
 # liboath call, and the failed call writes "N NAME" to the descriptor
-# MFACOVER_FAULT_REPORT_FD names.  For each scenario (scripted enrollment
+# MFACOVER_FAULT_REPORT_FD names.  STATE_TEXT (tests/module/state_text.c)
+# prints a state file's current text.  For each scenario (scripted enrollment
 # into an existing empty store and into a store whose directory does not
 # exist yet, --force over an existing token, recovery-codes, revoke) this runs
 # the command for N = 1, 2, ... until a run reports no fault, and after every
@@ -30,7 +31,7 @@
 set -uo pipefail
 # shellcheck source=tests/lib/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
-fault_enroll=$1 enroll=$2 otp_code=$3
+fault_enroll=$1 enroll=$2 otp_code=$3 state_text=$4
 
 # A sanitizer report must not look like the CLI's own "failed" (1).
 export ASAN_OPTIONS=exitcode=86:detect_leaks=1
@@ -96,7 +97,7 @@ read_state() { # read_state FILE: its seed and recovery lines into state_secret,
 		secret=*) state_secret=${line#secret=} ;;
 		recovery=*) state_recovery+=("${line#recovery=}") ;;
 		esac
-	done <"$1"
+	done < <("$state_text" "$1")
 }
 
 # listed USER...: the real CLI reads the store, every token usable, and lists these users.

@@ -49,6 +49,7 @@
 #include "otp.h"
 #include "recovery.h"
 #include "state.h"
+#include "state_slots.h"
 #include "store_dir.h"
 #include "test_files.h"
 #include "test_pam_conv.h"
@@ -381,10 +382,11 @@ check_state(const struct scenario *sc, long n, const char *fault, int rc, const 
 	char *after = test_read_file(E.file, &len);
 	bool same = len == before_len && memcmp(after, before, len) == 0;
 
-	if (mfa_state_parse(after, len, E.file, &now, &perr) != MFA_OK)
+	if (mfa_state_file_parse(after, len, E.file, &now, NULL, &perr) != MFA_OK)
 		fail_msg("fault %ld (%s): the state no longer parses: line %u: %s", n, fault,
 			 perr.line, perr.msg);
-	assert_int_equal(mfa_state_parse(before, before_len, E.file, &old, &perr), MFA_OK);
+	assert_int_equal(mfa_state_file_parse(before, before_len, E.file, &old, NULL, &perr),
+			 MFA_OK);
 	assert_memory_equal(now->secret, old->secret, old->secret_len);
 
 	switch (sc->expect) {

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "mfa_mem.h"
+#include "state_slots.h"
 #include "store_dir.h"
 #include "test_files.h"
 
@@ -396,6 +397,189 @@ test_concurrent_writers_lose_no_update(void **state)
 	assert_int_equal(count_entries(f->dir), 1);
 }
 
+/* The file's current slot: its number and where it is. */
+static struct mfa_slots_view
+slots_of(const char *path, char **bufp)
+{
+	struct mfa_slots_view v;
+	struct mfa_parse_err perr;
+	size_t len;
+
+	*bufp = test_read_file(path, &len);
+	assert_true(mfa_slots_detect((const uint8_t *)*bufp, len));
+	assert_int_equal(mfa_slots_read((const uint8_t *)*bufp, len, path, &v, &perr), MFA_OK);
+	return v;
+}
+
+static void
+commit_next(struct fixture *f, uint64_t next)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	st->next = next;
+	assert_int_equal(mfa_store_commit(txn, st, &perr), MFA_OK);
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+}
+
+static uint64_t
+next_of(struct fixture *f)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	uint64_t next;
+
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	next = st->next;
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	return next;
+}
+
+/*
+ * Enrollment writes a slotted file; each update writes the other slot of
+ * the same file (same inode, same size) with the next number: no rename.
+ */
+static void
+test_updates_alternate_slots_in_place(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_slots_view v;
+	struct stat before, after;
+	char *buf;
+
+	v = slots_of(f->path, &buf);
+	assert_int_equal(v.seq, 1);
+	assert_int_equal(v.current, 0);
+	assert_true(v.other_empty);
+	free(buf);
+	assert_int_equal(stat(f->path, &before), 0);
+	for (uint64_t i = 0; i < 5; i++) {
+		commit_next(f, 100 + i);
+		assert_int_equal(stat(f->path, &after), 0);
+		assert_int_equal(after.st_ino, before.st_ino);
+		assert_int_equal(after.st_size, before.st_size);
+		assert_int_equal(after.st_mode & 07777, 0600);
+		v = slots_of(f->path, &buf);
+		assert_int_equal(v.seq, 2 + i);
+		assert_int_equal(v.current, (1 + i) % 2);
+		assert_false(v.other_empty);
+		assert_false(v.other_damaged);
+		free(buf);
+		assert_int_equal(next_of(f), 100 + i);
+	}
+	assert_int_equal(count_entries(f->dir), 1);
+}
+
+/* A plain-text state file (an older version's) is read, and rewritten slotted by the first update. */
+static void
+test_plain_file_converted_by_first_update(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_state *st = sample_state(42);
+	struct mfa_slots_view v;
+	char *text = NULL, *buf;
+	size_t len = 0;
+
+	assert_int_equal(mfa_state_format(st, &text, &len), MFA_OK);
+	test_write_file(f->path, 0600, "%s", text);
+	assert_int_equal(next_of(f), 42);
+	commit_next(f, 43);
+	v = slots_of(f->path, &buf);
+	assert_int_equal(v.seq, 1);
+	assert_int_equal(next_of(f), 43);
+	free(buf);
+	commit_next(f, 44);
+	v = slots_of(f->path, &buf);
+	assert_int_equal(v.seq, 2);
+	free(buf);
+	assert_int_equal(count_entries(f->dir), 1);
+	mfa_freezero(text, len);
+	mfa_state_free(&st);
+}
+
+/*
+ * A crash in the middle of an update: the newer slot torn.  The state is
+ * the older slot's, and the next update writes over the torn one.
+ */
+static void
+test_torn_slot_reads_as_the_state_before(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_slots_view v;
+	char *buf;
+	size_t len;
+	FILE *fp;
+
+	commit_next(f, 500); /* seq 2 in slot 1 */
+	commit_next(f, 501); /* seq 3 in slot 0 */
+	buf = test_read_file(f->path, &len);
+	/* Tear slot 0: its second half never reached the disk (zeros there). */
+	memset(buf + MFA_SLOTS_ALIGN / 2 - 100, 'x', 50);
+	assert_non_null(fp = fopen(f->path, "r+b"));
+	assert_int_equal(fwrite(buf, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	free(buf);
+	v = slots_of(f->path, &buf);
+	assert_int_equal(v.seq, 2);
+	assert_int_equal(v.current, 1);
+	assert_true(v.other_damaged);
+	free(buf);
+	assert_int_equal(next_of(f), 500);
+	commit_next(f, 502);
+	v = slots_of(f->path, &buf);
+	assert_int_equal(v.seq, 3);
+	assert_int_equal(v.current, 0);
+	assert_false(v.other_damaged);
+	free(buf);
+	assert_int_equal(next_of(f), 502);
+}
+
+/* A state that outgrows its slots: the file is rewritten larger, the numbers go on. */
+static void
+test_state_outgrowing_its_slots_is_rewritten(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	struct mfa_slots_view v;
+	struct stat before, after;
+	char *buf;
+
+	commit_next(f, 9); /* seq 2 */
+	assert_int_equal(stat(f->path, &before), 0);
+	assert_int_equal(before.st_size, 2 * MFA_SLOTS_ALIGN);
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	/* A seed of 512 bytes and 32 recovery codes do not fit 4 KiB. */
+	mfa_freezero(st->secret, st->secret_len);
+	assert_non_null(st->secret = malloc(512));
+	memset(st->secret, 0x5a, 512);
+	st->secret_len = 512;
+	for (size_t i = 0; i < MFA_STATE_RECOVERY_MAX; i++) {
+		char h[MFA_STATE_RECOVERY_TEXT_MAX];
+
+		snprintf(h, sizeof(h), "pbkdf2-sha256$10000$%032zx$%064zx", i, i);
+		assert_non_null(st->recovery[i] = strdup(h));
+	}
+	st->nrecovery = MFA_STATE_RECOVERY_MAX;
+	assert_int_equal(mfa_store_commit(txn, st, &perr), MFA_OK);
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_true(after.st_size > before.st_size);
+	assert_int_not_equal(after.st_ino, before.st_ino);
+	v = slots_of(f->path, &buf);
+	assert_int_equal(v.seq, 3);
+	free(buf);
+	assert_int_equal(next_of(f), 9);
+	assert_int_equal(count_entries(f->dir), 1);
+}
+
 int
 main(void)
 {
@@ -410,6 +594,14 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unsafe_store_directories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_home_store_maps_every_user_to_one_file, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_updates_alternate_slots_in_place, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_plain_file_converted_by_first_update, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_torn_slot_reads_as_the_state_before, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_state_outgrowing_its_slots_is_rewritten, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers_lose_no_update, setup,
 						teardown),
