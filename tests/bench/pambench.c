@@ -12,7 +12,9 @@
  * floor of PAM itself).
  *
  * setup writes DIR/<M>/: the users' seeds (derived from the user's index, so
- * a rerun is the same), the module's files, a PAM service "bench" in
+ * a rerun is the same), the module's files (mfacover: slotted state files as
+ * mfacover-enroll writes them; with --plain the plain text that versions
+ * before the slotted file read), a PAM service "bench" in
  * DIR/<M>/pam.d for pam_start_confdir, and DIR/passwd + DIR/group for
  * nss_wrapper (GA looks its users up).
  *
@@ -85,6 +87,7 @@ struct opts {
 	unsigned workers;
 	enum module module;
 	bool module_set, wrong;
+	bool plain; /* setup: plain-text state files (what versions before the slotted file read) */
 };
 
 /* One authentication's outcome, in memory the workers share. */
@@ -209,8 +212,19 @@ setup_mfacover(const struct opts *o, const char *mdir)
 		user_name(i, name, sizeof(name));
 		path_of(path, sizeof(path), o, "store/%s", name);
 		fp = create_file(path, 0600);
-		if (fwrite(text, 1, len, fp) != len)
-			die("%s: short write", path);
+		if (o->plain) {
+			if (fwrite(text, 1, len, fp) != len)
+				die("%s: short write", path);
+		} else {
+			/* Slotted, as mfacover-enroll writes it: the first login then updates in place. */
+			size_t size = mfa_slots_size_for(len);
+			uint8_t *file = size != 0 ? calloc(2, size) : NULL;
+
+			if (file == NULL || mfa_slots_write(text, len, 1, file, size) != 0 ||
+			    fwrite(file, 1, 2 * size, fp) != 2 * size)
+				die("%s: cannot write a slotted state", path);
+			mfa_freezero(file, 2 * size);
+		}
 		/* Only every 1000th file is synced: setup is not what is measured. */
 		if (i % 1000 == 0)
 			close_file(fp, path);
@@ -703,7 +717,8 @@ do_hmac(const struct opts *o)
 static void
 usage(int status)
 {
-	fputs("usage: pambench setup --dir DIR --users N --module mfacover|oath|ga|permit\n"
+	fputs("usage: pambench setup --dir DIR --users N --module mfacover|oath|ga|permit "
+	      "[--plain]\n"
 	      "       pambench run --dir DIR --users N --module M [--sample K] [--workers P] "
 	      "[--wrong]\n"
 	      "       pambench hmac --users N [--sample K]\n",
@@ -715,10 +730,15 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"dir", required_argument, NULL, 'd'},     {"users", required_argument, NULL, 'n'},
-		{"module", required_argument, NULL, 'm'},  {"sample", required_argument, NULL, 'k'},
-		{"workers", required_argument, NULL, 'p'}, {"wrong", no_argument, NULL, 'w'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+		{"dir", required_argument, NULL, 'd'},
+		{"users", required_argument, NULL, 'n'},
+		{"module", required_argument, NULL, 'm'},
+		{"sample", required_argument, NULL, 'k'},
+		{"workers", required_argument, NULL, 'p'},
+		{"wrong", no_argument, NULL, 'w'},
+		{"plain", no_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct opts o;
 	const char *cmd;
@@ -747,6 +767,9 @@ main(int argc, char **argv)
 			break;
 		case 'w':
 			o.wrong = true;
+			break;
+		case 'P':
+			o.plain = true;
 			break;
 		case 'm':
 			for (i = 0; i < sizeof(module_names) / sizeof(module_names[0]); i++) {
