@@ -179,6 +179,17 @@ token_text(const char *name, size_t len)
 		buf[255] &= 0xfe;
 		return b64(buf, 259);
 	}
+	if (IS("RSE1")) { /* exponent 1 */
+		memcpy(buf, fx.rs, 259);
+		buf[256] = buf[257] = 0;
+		buf[258] = 1;
+		return b64(buf, 259);
+	}
+	if (IS("RSEEVEN")) { /* an even exponent */
+		memcpy(buf, fx.rs, 259);
+		buf[258] &= 0xfe;
+		return b64(buf, 259);
+	}
 	if (IS("WSKH"))
 		return websafe(fx.kh, sizeof(fx.kh));
 	if (IS("OLDPK"))
@@ -557,6 +568,8 @@ test_malformed_lines(void **state)
 		{"alice:{KH},{BADPT},es256,", MFA_ERR_PARSE, 0, "not on the P-256 curve"},
 		{"alice:{KH},{RSLOW},rs256,", MFA_ERR_PARSE, 0, "not a valid rs256 key"},
 		{"alice:{KH},{RSEVEN},rs256,", MFA_ERR_PARSE, 0, "not a valid rs256 key"},
+		{"alice:{KH},{RSE1},rs256,", MFA_ERR_PARSE, 0, "not a valid rs256 key"},
+		{"alice:{KH},{RSEEVEN},rs256,", MFA_ERR_PARSE, 0, "not a valid rs256 key"},
 		/* types and options */
 		{"alice:{KH},{ES},es384,", MFA_ERR_PARSE, 0, "unknown COSE type"},
 		{"alice:{KH},{ES},es2560,", MFA_ERR_PARSE, 0, "unknown COSE type"},
