@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "factor.h"
+#include "factor_fido2.h"
 #include "mfa_err.h"
 #include "store.h"
 
@@ -28,13 +29,24 @@ enum mfa_result {
 
 struct mfa_decision {
 	enum mfa_result result;
-	const char *factor; /* "totp", "hotp", "recovery", or "-" */
+	const char *factor; /* "totp", "hotp", "recovery", "fido2", or "-" */
 	const char *reason; /* a fixed token for the evidence line */
 	bool recovery_used;
 	size_t recovery_left;
 	unsigned failures;     /* after this attempt */
 	bool lockout_started;  /* this failure locked the user */
 	uint64_t locked_until; /* when result is LOCKED or lockout_started */
+	bool fido2_absent;     /* FIDO2: no security key with a credential was present */
+	bool clone_suspected;  /* FIDO2: a good signature with a counter that did not increase */
+};
+
+/* What a user has enrolled, read without changing it. */
+struct mfa_auth_summary {
+	bool enrolled;
+	bool has_otp;     /* a TOTP or HOTP token */
+	bool otp_is_totp; /* which one */
+	size_t nrecovery; /* unused recovery codes */
+	size_t nfido2;    /* FIDO2 credentials */
 };
 
 /* "success", "fail", "replay", "locked", "unenrolled", "ignored". */
@@ -51,10 +63,23 @@ int mfa_auth_check(struct mfa_store *store, const char *user, const char *respon
 		   struct mfa_parse_err *perr);
 
 /*
- * Whether user has a state, without changing it.  MFA_OK with *enrolledp,
- * or an error as above (an unsafe file is an error, not "unenrolled").
+ * Decide with a FIDO2 security key (factor_fido2.h) instead of a typed
+ * response: as mfa_auth_check, under the user's lock and lockout.  A
+ * refused assertion counts as a failure; no device present
+ * (d->fido2_absent, reason "no_fido2_device"), a device error, a wrong PIN
+ * or a user without credentials fail without counting and without a
+ * write.  A counter that did not increase sets d->clone_suspected.
  */
-int mfa_auth_is_enrolled(struct mfa_store *store, const char *user, bool *enrolledp,
+int mfa_auth_check_fido2(struct mfa_store *store, const char *user, const struct mfa_fido2_io *io,
+			 time_t now, const struct mfa_policy *pol, struct mfa_decision *d,
 			 struct mfa_parse_err *perr);
+
+/*
+ * What user has enrolled, without changing it.  MFA_OK with *sump (enrolled
+ * false when there is no state), or an error as above (an unsafe file is
+ * an error, not "unenrolled").
+ */
+int mfa_auth_summary(struct mfa_store *store, const char *user, struct mfa_auth_summary *sump,
+		     struct mfa_parse_err *perr);
 
 #endif /* MFA_AUTH_H */

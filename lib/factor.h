@@ -16,6 +16,13 @@
 
 #include "state.h"
 
+/* The factors a policy allows (module argument factors=), a bit each. */
+#define MFA_FACTOR_TOTP 0x1u
+#define MFA_FACTOR_HOTP 0x2u
+#define MFA_FACTOR_RECOVERY 0x4u
+#define MFA_FACTOR_FIDO2 0x8u
+#define MFA_FACTOR_CODES (MFA_FACTOR_TOTP | MFA_FACTOR_HOTP | MFA_FACTOR_RECOVERY)
+
 /* What the module's arguments ask of every verification. */
 struct mfa_policy {
 	unsigned totp_window; /* steps tried before and after the current one */
@@ -24,12 +31,16 @@ struct mfa_policy {
 	unsigned step;        /* the period TOTP tokens must have */
 	unsigned lockout_failures;
 	unsigned lockout_seconds;
+	unsigned factors;         /* MFA_FACTOR_*: what may be used */
+	const char *fido2_origin; /* the relying party of pamu2fcfg credentials */
+	const char *fido2_appid;  /* the relying party of old-format credentials */
+	bool fido2_require_uv;    /* uv=required: every assertion must carry UV */
 };
 
 /* Details a factor reports back for the evidence line. */
 struct mfa_factor_detail {
-	const char *factor;   /* "totp", "hotp", "recovery" */
-	uint64_t matched;     /* the counter or step accepted */
+	const char *factor;   /* "totp", "hotp", "recovery", "fido2" */
+	uint64_t matched;     /* the counter or step accepted; fido2: the signature counter */
 	size_t recovery_left; /* for recovery: codes left after this one */
 };
 

@@ -41,6 +41,11 @@ static const struct mfa_err_text mfa_err_texts[] = {
 	{MFA_ERR_FIDO2_SIGNATURE, "MFA_ERR_FIDO2_SIGNATURE", "FIDO2 signature does not verify"},
 	{MFA_ERR_FIDO2_COUNTER, "MFA_ERR_FIDO2_COUNTER",
 	 "FIDO2 signature counter did not increase (cloned authenticator?)"},
+	{MFA_ERR_FIDO2_DEVICE, "MFA_ERR_FIDO2_DEVICE",
+	 "FIDO2 device failed, timed out, or was not touched"},
+	{MFA_ERR_FIDO2_PIN, "MFA_ERR_FIDO2_PIN", "FIDO2 PIN wrong, missing, or blocked"},
+	{MFA_ERR_FIDO2_CREDENTIAL, "MFA_ERR_FIDO2_CREDENTIAL",
+	 "FIDO2 assertion by a credential the user does not have"},
 };
 
 _Static_assert(sizeof(mfa_err_texts) / sizeof(mfa_err_texts[0]) == (size_t)(-MFA_ERR_LAST) + 1,

@@ -38,9 +38,14 @@ enum mfa_err {
 	MFA_ERR_FIDO2_NO_UV = -21,     /* user verification required but not done */
 	MFA_ERR_FIDO2_SIGNATURE = -22, /* the signature does not verify with the key */
 	MFA_ERR_FIDO2_COUNTER = -23,   /* the signature counter did not increase: a clone? */
+	/* FIDO2 devices (fido2_device.h). */
+	MFA_ERR_FIDO2_DEVICE = -24, /* the device failed, timed out, or was not touched */
+	MFA_ERR_FIDO2_PIN = -25,    /* the PIN was wrong, missing, or is blocked */
+	/* An assertion by a credential that is not the user's. */
+	MFA_ERR_FIDO2_CREDENTIAL = -26,
 };
 
-#define MFA_ERR_LAST MFA_ERR_FIDO2_COUNTER
+#define MFA_ERR_LAST MFA_ERR_FIDO2_CREDENTIAL
 
 /* A static, human-readable text for an MFA_ERR_* code (never NULL). */
 const char *mfa_strerror(int err);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "factor.h"
 
 #include "num.h"
 #include "otp.h"
@@ -24,6 +27,10 @@ enum arg_id {
 	A_TRY_FIRST_PASS,
 	A_LOCKOUT,
 	A_DEBUG,
+	A_FACTORS,
+	A_ORIGIN,
+	A_APPID,
+	A_UV,
 	A_COUNT
 };
 
@@ -45,13 +52,19 @@ static const struct arg_spec arg_specs[A_COUNT] = {
 	[A_TRY_FIRST_PASS] = {"try_first_pass", false},
 	[A_LOCKOUT] = {"lockout", true},
 	[A_DEBUG] = {"debug", false},
+	[A_FACTORS] = {"factors", true},
+	[A_ORIGIN] = {"origin", true},
+	[A_APPID] = {"appid", true},
+	[A_UV] = {"uv", true},
 };
 
 _Static_assert(sizeof(arg_specs) / sizeof(arg_specs[0]) == A_COUNT, "one spec per argument");
 
 const char *const mfa_module_config_names[] = {
-	"store", "only",           "nullok",         "window",  "digits", "step", "prompt",
-	"input", "use_first_pass", "try_first_pass", "lockout", "debug",  NULL,
+	"store",   "only",   "nullok",  "window",         "digits",
+	"step",    "prompt", "input",   "use_first_pass", "try_first_pass",
+	"lockout", "debug",  "factors", "origin",         "appid",
+	"uv",      NULL,
 };
 
 _Static_assert(sizeof(mfa_module_config_names) / sizeof(mfa_module_config_names[0]) == A_COUNT + 1,
@@ -83,6 +96,80 @@ mfa_module_config_defaults(struct mfa_module_config *cfg)
 	cfg->input = MFA_INPUT_PROMPT;
 	cfg->lockout_failures = MFA_CONFIG_DEFAULT_LOCKOUT_FAILURES;
 	cfg->lockout_seconds = MFA_CONFIG_DEFAULT_LOCKOUT_SECONDS;
+	cfg->factors[0] = MFA_FACTOR_FIDO2;
+	cfg->factors[1] = MFA_FACTOR_TOTP;
+	cfg->factors[2] = MFA_FACTOR_HOTP;
+	cfg->factors[3] = MFA_FACTOR_RECOVERY;
+	cfg->nfactors = 4;
+}
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} factor_names[] = {
+	{"fido2", MFA_FACTOR_FIDO2},
+	{"totp", MFA_FACTOR_TOTP},
+	{"hotp", MFA_FACTOR_HOTP},
+	{"recovery", MFA_FACTOR_RECOVERY},
+};
+
+const char *
+mfa_factor_bit_name(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(factor_names) / sizeof(factor_names[0]); i++)
+		if (factor_names[i].bit == bit)
+			return factor_names[i].name;
+	return "?";
+}
+
+unsigned
+mfa_module_config_factor_bits(const struct mfa_module_config *cfg)
+{
+	unsigned bits = 0;
+	size_t i;
+
+	for (i = 0; i < cfg->nfactors; i++)
+		bits |= cfg->factors[i];
+	return bits;
+}
+
+bool
+mfa_module_config_fido2_first(const struct mfa_module_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nfactors; i++) {
+		if (cfg->factors[i] == MFA_FACTOR_FIDO2)
+			return true;
+		if ((cfg->factors[i] & MFA_FACTOR_CODES) != 0)
+			return false;
+	}
+	return false;
+}
+
+int
+mfa_module_config_rp_ids(const struct mfa_module_config *cfg, char *origin, size_t originsz,
+			 char *appid, size_t appidsz)
+{
+	char host[256];
+	int n;
+
+	if (cfg->origin[0] != '\0') {
+		n = snprintf(origin, originsz, "%s", cfg->origin);
+	} else {
+		if (gethostname(host, sizeof(host)) != 0)
+			return MFA_ERR_IO;
+		host[sizeof(host) - 1] = '\0';
+		n = snprintf(origin, originsz, "pam://%s", host);
+	}
+	if (n < 0 || (size_t)n >= originsz)
+		return MFA_ERR_TOO_LARGE;
+	n = snprintf(appid, appidsz, "%s", cfg->appid[0] != '\0' ? cfg->appid : origin);
+	if (n < 0 || (size_t)n >= appidsz)
+		return MFA_ERR_TOO_LARGE;
+	return MFA_OK;
 }
 
 void
@@ -217,6 +304,48 @@ parse_store(struct mfa_module_config *cfg, const char *value)
 	return MFA_OK;
 }
 
+static int
+parse_factors(struct mfa_module_config *cfg, const char *value)
+{
+	const char *p = value;
+	unsigned seen = 0;
+	size_t i;
+
+	cfg->nfactors = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+		for (i = 0; i < sizeof(factor_names) / sizeof(factor_names[0]); i++)
+			if (strlen(factor_names[i].name) == len &&
+			    strncmp(factor_names[i].name, p, len) == 0)
+				break;
+		if (i == sizeof(factor_names) / sizeof(factor_names[0]) ||
+		    (seen & factor_names[i].bit) != 0)
+			return MFA_ERR_PARSE;
+		seen |= factor_names[i].bit;
+		cfg->factors[cfg->nfactors++] = factor_names[i].bit;
+		if (comma == NULL)
+			return MFA_OK;
+		p = comma + 1;
+	}
+}
+
+/* A relying party ID: printable, no blanks, 1 to 255 bytes (pam_u2f takes any string). */
+static int
+parse_rp_id(char *out, size_t outsz, const char *value)
+{
+	size_t i, len = strlen(value);
+
+	if (len == 0 || len >= outsz)
+		return MFA_ERR_PARSE;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)value[i] <= 0x20 || value[i] == 0x7f)
+			return MFA_ERR_PARSE;
+	memcpy(out, value, len + 1);
+	return MFA_OK;
+}
+
 /* What each argument accepts, for the error message. */
 static const char *const arg_expect[A_COUNT] = {
 	[A_STORE] = "an absolute directory or \"home\"",
@@ -231,6 +360,10 @@ static const char *const arg_expect[A_COUNT] = {
 	[A_TRY_FIRST_PASS] = "no value",
 	[A_LOCKOUT] = "FAILURES/SECONDS, e.g. 5/300",
 	[A_DEBUG] = "no value",
+	[A_FACTORS] = "fido2, totp, hotp, recovery, separated by commas, each once",
+	[A_ORIGIN] = "printable text without blanks, 1 to 255 bytes, e.g. pam://host",
+	[A_APPID] = "printable text without blanks, 1 to 255 bytes, e.g. pam://host",
+	[A_UV] = "\"required\"",
 };
 
 static int
@@ -265,6 +398,17 @@ apply_arg(struct mfa_module_config *cfg, enum arg_id id, const char *value)
 		return parse_lockout(cfg, value);
 	case A_DEBUG:
 		cfg->debug = true;
+		return MFA_OK;
+	case A_FACTORS:
+		return parse_factors(cfg, value);
+	case A_ORIGIN:
+		return parse_rp_id(cfg->origin, sizeof(cfg->origin), value);
+	case A_APPID:
+		return parse_rp_id(cfg->appid, sizeof(cfg->appid), value);
+	case A_UV:
+		if (strcmp(value, "required") != 0)
+			return MFA_ERR_PARSE;
+		cfg->uv_required = true;
 		return MFA_OK;
 	case A_COUNT:
 		break;
@@ -326,6 +470,14 @@ mfa_module_config_parse(struct mfa_module_config *cfg, int argc, const char **ar
 	if (cfg->use_first_pass && cfg->try_first_pass) {
 		mfa_parse_err_set(perr, 0, 0,
 				  "arguments use_first_pass and try_first_pass exclude each other");
+		r = MFA_ERR_PARSE;
+		goto fail;
+	}
+	if (cfg->input != MFA_INPUT_PROMPT &&
+	    (mfa_module_config_factor_bits(cfg) & MFA_FACTOR_CODES) == 0) {
+		/* The code part of the password would be checked by nothing. */
+		mfa_parse_err_set(perr, 0, 0, "argument input=%s needs a code factor in factors=",
+				  mfa_input_mode_name(cfg->input));
 		r = MFA_ERR_PARSE;
 		goto fail;
 	}

@@ -29,6 +29,9 @@ enum mfa_input_mode {
 #define MFA_CONFIG_DEFAULT_LOCKOUT_FAILURES 5
 #define MFA_CONFIG_DEFAULT_LOCKOUT_SECONDS 300
 #define MFA_CONFIG_LOCKOUT_SECONDS_MAX 86400
+/* factors=: fido2, totp, hotp, recovery, each at most once. */
+#define MFA_CONFIG_FACTORS_MAX 4
+#define MFA_CONFIG_RP_ID_MAX 256 /* origin=, appid= */
 
 struct mfa_module_config {
 	char store_dir[PATH_MAX]; /* the central store; unused with store_home */
@@ -47,6 +50,15 @@ struct mfa_module_config {
 	bool try_first_pass;
 	unsigned lockout_failures;
 	unsigned lockout_seconds;
+	/*
+	 * factors=: MFA_FACTOR_* bits (factor.h) in order of preference;
+	 * default fido2, totp, hotp, recovery.
+	 */
+	unsigned factors[MFA_CONFIG_FACTORS_MAX];
+	size_t nfactors;
+	char origin[MFA_CONFIG_RP_ID_MAX]; /* "" : pam://HOSTNAME */
+	char appid[MFA_CONFIG_RP_ID_MAX];  /* "" : the origin */
+	bool uv_required;                  /* uv=required */
 	bool debug;
 };
 
@@ -61,6 +73,26 @@ void mfa_module_config_defaults(struct mfa_module_config *cfg);
  */
 int mfa_module_config_parse(struct mfa_module_config *cfg, int argc, const char **argv,
 			    struct mfa_parse_err *perr);
+
+/* The MFA_FACTOR_* bits of factors=, OR-ed. */
+unsigned mfa_module_config_factor_bits(const struct mfa_module_config *cfg);
+
+/*
+ * true when factors= puts fido2 before every code factor (totp, hotp,
+ * recovery): the security key is tried before a code is asked for.
+ */
+bool mfa_module_config_fido2_first(const struct mfa_module_config *cfg);
+
+/*
+ * The relying party IDs: origin= or "pam://" and this host's name, as
+ * pam_u2f; appid= or the origin.  MFA_OK, or MFA_ERR_TOO_LARGE /
+ * MFA_ERR_IO (no host name).
+ */
+int mfa_module_config_rp_ids(const struct mfa_module_config *cfg, char *origin, size_t originsz,
+			     char *appid, size_t appidsz);
+
+/* "fido2", "totp", "hotp", "recovery" for one MFA_FACTOR_* bit. */
+const char *mfa_factor_bit_name(unsigned bit);
 
 /* Free what parse allocated.  Accepts a config never parsed. */
 void mfa_module_config_release(struct mfa_module_config *cfg);

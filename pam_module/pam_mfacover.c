@@ -29,12 +29,21 @@
 
 #include "auth.h"
 #include "evidence_log.h"
+#include "factor_fido2.h"
 #include "groups.h"
 #include "input.h"
 #include "mfa_mem.h"
 #include "mfa_version.h"
 #include "module_config.h"
 #include "store_dir.h"
+
+#ifdef MFA_TEST_SOFT_FIDO2
+/* Test builds only: the software authenticator of tests/support. */
+#include "soft_fido2.h"
+#define FIDO2_BACKEND (&soft_fido2_file_backend)
+#else
+#define FIDO2_BACKEND (&mfa_fido2_backend_libfido2)
+#endif
 
 struct pam_ctx {
 	pam_handle_t *pamh;
@@ -44,6 +53,8 @@ struct pam_ctx {
 	bool privs_dropped;
 	struct pam_modutil_privs privs;
 	gid_t privs_groups[PAM_MODUTIL_NGROUPS];
+	char origin[MFA_CONFIG_RP_ID_MAX + 64];
+	char appid[MFA_CONFIG_RP_ID_MAX + 64];
 };
 
 static const char *
@@ -143,13 +154,20 @@ open_store(struct pam_ctx *ctx, struct mfa_store **storep, struct mfa_parse_err 
 	return mfa_store_dir_open(dir, ctx->pw->pw_uid, MFA_STORE_HOME_FILE, storep, perr);
 }
 
+/* What run_store does with the store. */
+struct store_job {
+	const char *response;             /* a typed code */
+	const struct mfa_fido2_io *fido2; /* or a security key */
+	struct mfa_auth_summary *summary; /* or only read what the user has */
+};
+
 /*
- * Run the decision (or, with response NULL, only the enrollment check) as
- * the store's identity.  Returns an MFA_ERR_* code; *d is filled on MFA_OK.
+ * Run one job as the store's identity.  Returns an MFA_ERR_* code; the
+ * decision *d (or *job->summary) is filled on MFA_OK.
  */
 static int
-run_store(struct pam_ctx *ctx, const char *response, const struct mfa_policy *pol,
-	  struct mfa_decision *d, bool *enrolledp, struct mfa_parse_err *perr)
+run_store(struct pam_ctx *ctx, const struct store_job *job, const struct mfa_policy *pol,
+	  struct mfa_decision *d, struct mfa_parse_err *perr)
 {
 	struct mfa_store *store = NULL;
 	int r;
@@ -161,9 +179,9 @@ run_store(struct pam_ctx *ctx, const char *response, const struct mfa_policy *po
 	r = open_store(ctx, &store, perr);
 	if (r == MFA_ERR_NOT_FOUND && ctx->cfg.store_home) {
 		/* No ~/.config/mfacover: the user has not enrolled. */
-		if (enrolledp != NULL)
-			*enrolledp = false;
-		if (d != NULL) {
+		if (job->summary != NULL) {
+			memset(job->summary, 0, sizeof(*job->summary));
+		} else {
 			memset(d, 0, sizeof(*d));
 			d->result = MFA_RESULT_UNENROLLED;
 			d->factor = "-";
@@ -171,10 +189,13 @@ run_store(struct pam_ctx *ctx, const char *response, const struct mfa_policy *po
 		}
 		r = MFA_OK;
 	} else if (r == MFA_OK) {
-		if (response == NULL)
-			r = mfa_auth_is_enrolled(store, ctx->log.user, enrolledp, perr);
+		if (job->summary != NULL)
+			r = mfa_auth_summary(store, ctx->log.user, job->summary, perr);
+		else if (job->fido2 != NULL)
+			r = mfa_auth_check_fido2(store, ctx->log.user, job->fido2, time(NULL), pol,
+						 d, perr);
 		else
-			r = mfa_auth_check(store, ctx->log.user, response, time(NULL), pol, d,
+			r = mfa_auth_check(store, ctx->log.user, job->response, time(NULL), pol, d,
 					   perr);
 	}
 	mfa_store_close(&store);
@@ -284,10 +305,84 @@ get_code(struct pam_ctx *ctx, char **codep, const char **reasonp, char *detail, 
 	return PAM_SUCCESS;
 }
 
-static void
-policy_from_config(const struct mfa_module_config *cfg, struct mfa_policy *pol)
+/* The PAM conversation for the security key: its PIN and the touch. */
+static int
+fido2_ask_pin(void *arg, char **pinp)
 {
+	struct pam_ctx *ctx = arg;
+
+	return ask(ctx, "Security key PIN: ", pinp) == PAM_SUCCESS ? MFA_OK : MFA_ERR_FIDO2_PIN;
+}
+
+static void
+fido2_tell(void *arg, const char *text)
+{
+	struct pam_ctx *ctx = arg;
+
+	(void)pam_info(ctx->pamh, "%s", text);
+}
+
+/*
+ * With store=home the decision runs as the user; the security key is
+ * reached as the caller (root opens /dev/hidraw*, as pam_u2f does), then
+ * the user's identity is taken again for the write.
+ */
+static int
+fido2_get_assertion_as_caller(void *arg, const struct mfa_fido2_get_request *req,
+			      struct mfa_fido2_got_assertion *got)
+{
+	struct pam_ctx *ctx = arg;
+	bool was_dropped = ctx->privs_dropped;
+	int r;
+
+	if (was_dropped && leave_store_identity(ctx) != PAM_SUCCESS)
+		return MFA_ERR_FIDO2_DEVICE;
+	r = FIDO2_BACKEND->get_assertion(FIDO2_BACKEND->ctx, req, got);
+	if (was_dropped && enter_store_identity(ctx) != PAM_SUCCESS) {
+		/* Not the user again: nothing may be written. */
+		mfa_wipe(got, sizeof(*got));
+		return MFA_ERR_FIDO2_DEVICE;
+	}
+	return r;
+}
+
+/* Try the security key; *d is the decision. */
+static int
+run_fido2(struct pam_ctx *ctx, const struct mfa_policy *pol, struct mfa_decision *d,
+	  struct mfa_parse_err *perr)
+{
+	struct mfa_fido2_backend backend = {
+		.name = FIDO2_BACKEND->name,
+		.ctx = ctx,
+		.get_assertion = fido2_get_assertion_as_caller,
+		.make_credential = NULL,
+	};
+	struct mfa_fido2_io io = {
+		.backend = &backend,
+		.ask_pin = fido2_ask_pin,
+		.tell = fido2_tell,
+		.arg = ctx,
+	};
+	struct store_job job = {.response = NULL, .fido2 = &io, .summary = NULL};
+
+	if (mfa_module_config_rp_ids(&ctx->cfg, ctx->origin, sizeof(ctx->origin), ctx->appid,
+				     sizeof(ctx->appid)) != MFA_OK) {
+		mfa_parse_err_set(perr, 0, 0, "no host name for the default origin=");
+		return MFA_ERR_IO;
+	}
+	return run_store(ctx, &job, pol, d, perr);
+}
+
+static void
+policy_from_config(const struct pam_ctx *ctx, struct mfa_policy *pol)
+{
+	const struct mfa_module_config *cfg = &ctx->cfg;
+
 	memset(pol, 0, sizeof(*pol));
+	pol->factors = mfa_module_config_factor_bits(cfg);
+	pol->fido2_origin = ctx->origin;
+	pol->fido2_appid = ctx->appid;
+	pol->fido2_require_uv = cfg->uv_required;
 	pol->totp_window = mfa_module_config_window(cfg, false);
 	pol->hotp_window = mfa_module_config_window(cfg, true);
 	pol->digits = cfg->digits;
@@ -314,21 +409,43 @@ result_to_pam(enum mfa_result result, bool nullok)
 	return PAM_AUTH_ERR;
 }
 
+/* Log the decision and give its PAM code. */
+static int
+finish(struct pam_ctx *ctx, struct mfa_decision *d)
+{
+	if (d->result == MFA_RESULT_UNENROLLED && ctx->cfg.nullok)
+		d->reason = "no_token_nullok"; /* enrolled state vanished in between */
+	if (d->clone_suspected) {
+		/* A genuine signature with an old counter: someone holds a copy of the key. */
+		pam_syslog(
+			ctx->pamh, LOG_ALERT,
+			"user %s: FIDO2 signature counter did not increase: cloned security key?",
+			ctx->log.user);
+	}
+	log_decision(ctx, d, NULL);
+	return result_to_pam(d->result, ctx->cfg.nullok && d->result == MFA_RESULT_UNENROLLED);
+}
+
 static int
 authenticate(struct pam_ctx *ctx)
 {
 	struct mfa_parse_err perr;
 	struct mfa_decision d;
 	struct mfa_policy pol;
+	struct mfa_auth_summary sum;
+	struct store_job job;
 	char detail[MFA_PARSE_ERR_FILE_MAX + MFA_PARSE_ERR_MSG_MAX + 32] = "";
 	const char *reason = NULL;
 	char *code = NULL;
-	bool enrolled = true;
+	unsigned bits = mfa_module_config_factor_bits(&ctx->cfg);
+	bool try_fido2, fido2_first, has_code;
 	int rc, r;
 
 	mfa_parse_err_init(&perr, NULL);
 	memset(&d, 0, sizeof(d));
-	policy_from_config(&ctx->cfg, &pol);
+	memset(&sum, 0, sizeof(sum));
+	memset(&job, 0, sizeof(job));
+	policy_from_config(ctx, &pol);
 
 	if (ctx->cfg.nonly_groups > 0) {
 		bool member = false;
@@ -351,37 +468,75 @@ authenticate(struct pam_ctx *ctx)
 		return log_error(ctx, "user_unknown", NULL, PAM_AUTH_ERR);
 
 	/*
-	 * With nullok a user without a token passes through untouched.  Without
-	 * it the code is asked for all the same, so the prompt does not tell
-	 * who has a token.
+	 * What the user has decides whether the security key is tried (and,
+	 * with nullok, whether the user passes untouched).  Without nullok and
+	 * without a key the code is asked for all the same, so the prompt does
+	 * not tell who has a token.  A security key is never tried for input
+	 * that comes with the password (append, openvpn): those are remote.
 	 */
-	if (ctx->cfg.nullok) {
-		if ((r = run_store(ctx, NULL, &pol, NULL, &enrolled, &perr)) != MFA_OK)
+	try_fido2 = (bits & MFA_FACTOR_FIDO2) != 0 &&
+		    (ctx->cfg.input == MFA_INPUT_PROMPT || ctx->cfg.input == MFA_INPUT_AUTO);
+	if (ctx->cfg.nullok || try_fido2) {
+		job.summary = &sum;
+		if ((r = run_store(ctx, &job, &pol, NULL, &perr)) != MFA_OK)
 			return log_error(ctx, "state_unusable",
 					 perr_text(&perr, detail, sizeof(detail)),
 					 r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR);
-		if (!enrolled) {
+		if (!sum.enrolled && ctx->cfg.nullok) {
 			d.result = MFA_RESULT_UNENROLLED;
 			d.factor = "-";
 			d.reason = "no_token_nullok";
 			log_decision(ctx, &d, NULL);
 			return PAM_IGNORE;
 		}
+		try_fido2 = try_fido2 && sum.nfido2 > 0;
+	}
+	fido2_first = try_fido2 && mfa_module_config_fido2_first(&ctx->cfg);
+	/* Could a typed code be right?  (Unenrolled: asked all the same, see above.) */
+	has_code = !sum.enrolled ||
+		   (sum.has_otp &&
+		    (bits & (sum.otp_is_totp ? MFA_FACTOR_TOTP : MFA_FACTOR_HOTP)) != 0) ||
+		   (sum.nrecovery > 0 && (bits & MFA_FACTOR_RECOVERY) != 0);
+
+	if (fido2_first || (try_fido2 && !has_code)) {
+		if ((r = run_fido2(ctx, &pol, &d, &perr)) != MFA_OK)
+			return log_error(ctx, "state_unusable",
+					 perr_text(&perr, detail, sizeof(detail)),
+					 r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR);
+		/* No key plugged in: a code, if the user has one the policy takes. */
+		if (!d.fido2_absent || !has_code || (bits & MFA_FACTOR_CODES) == 0)
+			return finish(ctx, &d);
+	}
+	if ((bits & MFA_FACTOR_CODES) == 0) {
+		/* factors=fido2 and nothing to try: the user has no credential. */
+		memset(&d, 0, sizeof(d));
+		d.result = sum.enrolled ? MFA_RESULT_FAIL : MFA_RESULT_UNENROLLED;
+		d.factor = "fido2";
+		d.reason = sum.enrolled ? "no_fido2_credential" : "no_token";
+		return finish(ctx, &d);
 	}
 
 	if ((rc = get_code(ctx, &code, &reason, detail, sizeof(detail))) != PAM_SUCCESS)
 		return log_error(ctx, reason != NULL ? reason : "no_input",
 				 detail[0] != '\0' ? detail : NULL, rc);
+	if (code[0] == '\0' && try_fido2 && !fido2_first) {
+		/* An empty answer asks for the security key listed after the codes. */
+		mfa_free_string(code);
+		if ((r = run_fido2(ctx, &pol, &d, &perr)) != MFA_OK)
+			return log_error(ctx, "state_unusable",
+					 perr_text(&perr, detail, sizeof(detail)),
+					 r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR);
+		return finish(ctx, &d);
+	}
 
-	r = run_store(ctx, code, &pol, &d, NULL, &perr);
+	job.summary = NULL;
+	job.response = code;
+	r = run_store(ctx, &job, &pol, &d, &perr);
 	mfa_free_string(code);
 	if (r != MFA_OK)
 		return log_error(ctx, "state_unusable", perr_text(&perr, detail, sizeof(detail)),
 				 r == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR);
-	if (d.result == MFA_RESULT_UNENROLLED && ctx->cfg.nullok)
-		d.reason = "no_token_nullok"; /* enrolled state vanished in between */
-	log_decision(ctx, &d, NULL);
-	return result_to_pam(d.result, ctx->cfg.nullok && d.result == MFA_RESULT_UNENROLLED);
+	return finish(ctx, &d);
 }
 
 int

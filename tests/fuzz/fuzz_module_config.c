@@ -32,7 +32,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)mfa_input_mode_name(cfg.input);
 		if (strnlen(cfg.prompt, sizeof(cfg.prompt)) == sizeof(cfg.prompt) ||
 		    strnlen(cfg.store_dir, sizeof(cfg.store_dir)) == sizeof(cfg.store_dir) ||
-		    cfg.nonly_groups > MFA_CONFIG_GROUPS_MAX)
+		    strnlen(cfg.origin, sizeof(cfg.origin)) == sizeof(cfg.origin) ||
+		    strnlen(cfg.appid, sizeof(cfg.appid)) == sizeof(cfg.appid) ||
+		    cfg.nonly_groups > MFA_CONFIG_GROUPS_MAX || cfg.nfactors == 0 ||
+		    cfg.nfactors > MFA_CONFIG_FACTORS_MAX)
+			abort();
+		/* Each factor at most once: the bits are as many as the names. */
+		if ((size_t)__builtin_popcount(mfa_module_config_factor_bits(&cfg)) != cfg.nfactors)
 			abort();
 	}
 	mfa_module_config_release(&cfg);

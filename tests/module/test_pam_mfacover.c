@@ -37,6 +37,7 @@
 #include "mfa_mem.h"
 #include "otp.h"
 #include "recovery.h"
+#include "soft_fido2.h"
 #include "store_dir.h"
 #include "test_files.h"
 #include "test_pam_conv.h"
@@ -54,6 +55,8 @@ struct env {
 	char log[128];
 	const char *module;
 	const char *pam_dir;
+	const char *soft_module; /* the module with the software authenticator */
+	char device[128];        /* that authenticator's file */
 };
 
 static struct env E;
@@ -69,6 +72,20 @@ service(const char *name, const char *args, const char *rest)
 			"auth [success=done ignore=ignore default=die] %s store=%s %s\n"
 			"auth requisite %s auth=cred_unavail\n%s",
 			E.module, E.store, args, PAM_DEBUG_MODULE, rest != NULL ? rest : "");
+}
+
+/* A service whose first line is the soft-device module (store= unless args has one). */
+static void
+soft_service(const char *name, const char *args)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", E.services, name);
+	test_write_file(path, 0644,
+			"auth [success=done ignore=ignore default=die] %s %s%s %s\n"
+			"auth requisite %s auth=cred_unavail\n",
+			E.soft_module, strstr(args, "store=") != NULL ? "" : "store=",
+			strstr(args, "store=") != NULL ? "" : E.store, args, PAM_DEBUG_MODULE);
 }
 
 /* A service with the given full text (for item-passing stacks). */
@@ -92,10 +109,16 @@ rm_rf(const char *path)
 
 /* Arguments that must make the module refuse to run. */
 static const char *const bad_args[] = {
-	"frobnicate",      "window=101",         "window=-1",     "digits=9",
-	"digits",          "nullok=yes",         "lockout=0/60",  "lockout=5",
-	"input=telepathy", "store=relative/dir", "nullok nullok", "use_first_pass try_first_pass",
-	"step=0",
+	"frobnicate",      "window=101",
+	"window=-1",       "digits=9",
+	"digits",          "nullok=yes",
+	"lockout=0/60",    "lockout=5",
+	"input=telepathy", "store=relative/dir",
+	"nullok nullok",   "use_first_pass try_first_pass",
+	"step=0",          "factors=fido2,sms",
+	"factors=",        "factors=totp,totp",
+	"uv=preferred",    "origin=",
+	"appid=pam://a b", "factors=fido2 input=append",
 };
 
 /*
@@ -152,6 +175,15 @@ define_services(void)
 	service_text("try", text);
 	snprintf(text, sizeof(text), "auth required %s store=home\n", E.module);
 	service_text("home", text);
+	/* The module with the software authenticator (MFACOVER_SOFT_FIDO2). */
+	soft_service("f2", "origin=pam://test");
+	soft_service("f2only", "origin=pam://test factors=fido2");
+	soft_service("f2many", "origin=pam://test factors=fido2 lockout=100/60");
+	soft_service("f2uv", "origin=pam://test factors=fido2 uv=required");
+	soft_service("f2last", "origin=pam://test factors=totp,recovery,fido2");
+	soft_service("f2codes", "origin=pam://test factors=totp,hotp");
+	soft_service("f2appid", "origin=pam://test appid=pam://legacy factors=fido2");
+	soft_service("f2home", "store=home origin=pam://test factors=fido2");
 }
 
 static int
@@ -162,6 +194,8 @@ setup_env(void **state)
 	(void)state;
 	E.module = getenv("MFACOVER_MODULE");
 	assert_non_null(E.module);
+	E.soft_module = getenv("MFACOVER_SOFT_MODULE");
+	assert_non_null(E.soft_module);
 	snprintf(E.root, sizeof(E.root), "/tmp/mfacover-pam-XXXXXX");
 	assert_non_null(mkdtemp(E.root));
 	assert_int_equal(chmod(E.root, 0755), 0);
@@ -169,6 +203,8 @@ setup_env(void **state)
 	snprintf(E.store, sizeof(E.store), "%s/store", E.root);
 	snprintf(E.home, sizeof(E.home), "%s/home", E.root);
 	snprintf(E.log, sizeof(E.log), "%s/pam.log", E.root);
+	snprintf(E.device, sizeof(E.device), "%s/device", E.root);
+	assert_int_equal(setenv("MFACOVER_SOFT_FIDO2", E.device, 1), 0);
 	assert_int_equal(mkdir(E.services, 0755), 0);
 	assert_int_equal(mkdir(E.store, 0700), 0);
 	assert_int_equal(mkdir(E.home, 0755), 0);
@@ -886,6 +922,346 @@ test_unsafe_state_files_fail_closed_unchanged(void **state)
 	free(before);
 }
 
+/* ---- FIDO2 security keys (the software authenticator) ------------------------ */
+
+/* The device: one key of type for rp; *credp its credential. */
+static void
+device_with_key(enum mfa_fido2_cose type, const char *rp, bool resident,
+		struct mfa_fido2_cred *credp)
+{
+	struct soft_fido2 sf;
+
+	soft_fido2_init(&sf);
+	assert_int_equal(soft_fido2_add_key(&sf, type, rp, resident, credp), MFA_OK);
+	assert_int_equal(soft_fido2_save(E.device, &sf), MFA_OK);
+	soft_fido2_clear(&sf);
+}
+
+/* A credential of a key on no device here (someone else's). */
+static void
+key_elsewhere(enum mfa_fido2_cose type, const char *rp, bool resident, struct mfa_fido2_cred *credp)
+{
+	struct soft_fido2 sf;
+
+	soft_fido2_init(&sf);
+	assert_int_equal(soft_fido2_add_key(&sf, type, rp, resident, credp), MFA_OK);
+	soft_fido2_clear(&sf);
+}
+
+/* How the device behaves at the next login (its keys and counters kept). */
+static void
+device_set(bool present, enum soft_fido2_fault fault, enum soft_fido2_uv uv, const char *pin)
+{
+	struct soft_fido2 sf;
+
+	assert_int_equal(soft_fido2_load(E.device, &sf), MFA_OK);
+	sf.present = present;
+	sf.fault = fault;
+	sf.uv = uv;
+	snprintf(sf.pin, sizeof(sf.pin), "%s", pin != NULL ? pin : "");
+	assert_int_equal(soft_fido2_save(E.device, &sf), MFA_OK);
+	soft_fido2_clear(&sf);
+}
+
+static unsigned
+device_calls(void)
+{
+	struct soft_fido2 sf;
+	unsigned calls;
+
+	assert_int_equal(soft_fido2_load(E.device, &sf), MFA_OK);
+	calls = sf.calls;
+	soft_fido2_clear(&sf);
+	return calls;
+}
+
+/* Enroll user with the credentials (and a TOTP token when totp_too). */
+static void
+enroll_fido2(const char *user, const struct mfa_fido2_cred *creds, size_t n, bool totp_too)
+{
+	struct mfa_state *st = new_state(MFA_OTP_TOTP, 0);
+	size_t i;
+
+	if (!totp_too) {
+		mfa_freezero(st->secret, st->secret_len);
+		st->secret = NULL;
+		st->secret_len = 0;
+		st->kind = MFA_OTP_NONE;
+		st->digits = 0;
+		st->period = 0;
+	}
+	assert_non_null(st->fido2 = calloc(n, sizeof(*st->fido2)));
+	for (i = 0; i < n; i++)
+		st->fido2[i].cred = creds[i];
+	st->nfido2 = n;
+	enroll(user, st);
+	mfa_state_free(&st);
+}
+
+static uint32_t
+stored_counter(const char *user, size_t i, unsigned *failuresp)
+{
+	struct mfa_state *st = read_state(user);
+	uint32_t c;
+
+	assert_true(i < st->nfido2);
+	c = st->fido2[i].counter;
+	if (failuresp != NULL)
+		*failuresp = st->failures;
+	mfa_state_free(&st);
+	return c;
+}
+
+static void
+test_fido2_key_accepted_counter_stored(void **state)
+{
+	static const enum mfa_fido2_cose types[] = {MFA_FIDO2_ES256, MFA_FIDO2_EDDSA};
+	struct mfa_fido2_cred cred;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		assert_int_equal(reset_store(NULL), 0);
+		device_with_key(types[i], "pam://test", false, &cred);
+		enroll_fido2("alice", &cred, 1, false);
+		assert_int_equal(auth("f2only", "alice", NULL), PAM_SUCCESS);
+		expect_log("user=alice service=f2only rhost=- tty=- factor=fido2 result=success "
+			   "reason=accepted");
+		assert_int_equal(stored_counter("alice", 0, NULL), 1);
+		assert_int_equal(auth("f2", "alice", NULL), PAM_SUCCESS);
+		assert_int_equal(stored_counter("alice", 0, NULL), 2);
+		assert_int_equal(device_calls(), 2);
+	}
+}
+
+/* Each forged or broken assertion is refused, counted, and moves no counter. */
+static void
+test_fido2_bad_assertions_refused(void **state)
+{
+	static const struct {
+		enum soft_fido2_fault fault;
+		const char *reason;
+	} cases[] = {
+		{SOFT_FAULT_SIG, "reason=fido2_bad_signature"},
+		{SOFT_FAULT_OTHER_KEY, "reason=fido2_bad_signature"},
+		{SOFT_FAULT_RP, "reason=fido2_wrong_relying_party"},
+		{SOFT_FAULT_NO_UP, "reason=fido2_no_user_presence"},
+		{SOFT_FAULT_SHORT_AUTHDATA, "reason=fido2_malformed_assertion"},
+	};
+	struct mfa_fido2_cred cred;
+	unsigned failures;
+	size_t i;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_ES256, "pam://test", false, &cred);
+	enroll_fido2("alice", &cred, 1, false);
+	assert_int_equal(auth("f2many", "alice", NULL), PAM_SUCCESS);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		device_set(true, cases[i].fault, SOFT_UV_BUILTIN, NULL);
+		assert_int_equal(auth("f2many", "alice", NULL), PAM_AUTH_ERR);
+		expect_log("factor=fido2 result=fail");
+		expect_log(cases[i].reason);
+		assert_int_equal(stored_counter("alice", 0, &failures), 1);
+		assert_int_equal(failures, i + 1);
+	}
+	/* The device is sound again: the next good assertion passes and resets the count. */
+	device_set(true, SOFT_FAULT_NONE, SOFT_UV_BUILTIN, NULL);
+	assert_int_equal(auth("f2many", "alice", NULL), PAM_SUCCESS);
+	assert_true(stored_counter("alice", 0, &failures) > 1);
+	assert_int_equal(failures, 0);
+}
+
+/* Refused assertions count towards the lockout; a locked user's key is not even asked. */
+static void
+test_fido2_refusals_lock_out(void **state)
+{
+	struct mfa_fido2_cred cred;
+	unsigned calls, i;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_ES256, "pam://test", false, &cred);
+	enroll_fido2("alice", &cred, 1, false);
+	device_set(true, SOFT_FAULT_SIG, SOFT_UV_BUILTIN, NULL);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("reason=fido2_bad_signature failures=0");
+	expect_log("lockout=started");
+	device_set(true, SOFT_FAULT_NONE, SOFT_UV_BUILTIN, NULL);
+	calls = device_calls();
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("factor=- result=locked reason=locked_out");
+	assert_int_equal(device_calls(), calls);
+}
+
+/* A good signature whose counter did not increase: a copy of the key. */
+static void
+test_fido2_cloned_key_refused_and_logged(void **state)
+{
+	struct mfa_fido2_cred cred;
+	unsigned failures;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_EDDSA, "pam://test", false, &cred);
+	enroll_fido2("alice", &cred, 1, false);
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_SUCCESS);
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_SUCCESS);
+	assert_int_equal(stored_counter("alice", 0, NULL), 2);
+	device_set(true, SOFT_FAULT_COUNTER_SAME, SOFT_UV_BUILTIN, NULL);
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("reason=fido2_counter_not_increased_clone_suspected");
+	expect_log("cloned security key?");
+	assert_int_equal(stored_counter("alice", 0, &failures), 2);
+	assert_int_equal(failures, 1);
+}
+
+static void
+test_fido2_user_verification(void **state)
+{
+	struct mfa_fido2_cred cred;
+	const char *pin[] = {"4711", NULL};
+	const char *wrong_pin[] = {"1234", NULL};
+	unsigned failures;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_ES256, "pam://test", false, &cred);
+	enroll_fido2("alice", &cred, 1, false);
+	/* A device that cannot verify: presence alone is not enough for uv=required. */
+	device_set(true, SOFT_FAULT_NONE, SOFT_UV_NONE, NULL);
+	assert_int_equal(auth("f2uv", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("reason=fido2_no_user_verification");
+	assert_int_equal(stored_counter("alice", 0, &failures), 0);
+	assert_int_equal(failures, 1);
+	/* ... though enough without it. */
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_SUCCESS);
+	/* Built-in verification. */
+	device_set(true, SOFT_FAULT_NONE, SOFT_UV_BUILTIN, NULL);
+	assert_int_equal(auth("f2uv", "alice", NULL), PAM_SUCCESS);
+	/* A PIN, asked through the conversation; a wrong one is the device's to count. */
+	device_set(true, SOFT_FAULT_NONE, SOFT_UV_PIN, "4711");
+	assert_int_equal(auth("f2uv", "alice", wrong_pin), PAM_AUTH_ERR);
+	expect_log("reason=fido2_pin_wrong_or_missing");
+	assert_null(strstr(log_text(), "1234"));
+	stored_counter("alice", 0, &failures);
+	assert_int_equal(failures, 0); /* the key counts its PIN retries, not the module */
+	assert_int_equal(auth("f2uv", "alice", pin), PAM_SUCCESS);
+	assert_null(strstr(log_text(), "4711"));
+}
+
+/* A credential the device holds must be the user's own. */
+static void
+test_fido2_other_users_key_refused(void **state)
+{
+	struct mfa_fido2_cred alice, bob;
+
+	(void)state;
+	/* alice's credential is not on this device: it holds only bob's key. */
+	device_with_key(MFA_FIDO2_ES256, "pam://test", false, &bob);
+	key_elsewhere(MFA_FIDO2_ES256, "pam://test", false, &alice);
+	enroll_fido2("alice", &alice, 1, false);
+	enroll_fido2("bob", &bob, 1, false);
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("user=alice service=f2only rhost=- tty=- factor=fido2 result=fail "
+		   "reason=no_fido2_device");
+	assert_int_equal(auth("f2only", "bob", NULL), PAM_SUCCESS);
+
+	/* Resident credentials: the device answers with bob's, alice's key must not verify it. */
+	assert_int_equal(reset_store(NULL), 0);
+	device_with_key(MFA_FIDO2_ES256, "pam://test", true, &bob);
+	key_elsewhere(MFA_FIDO2_ES256, "pam://test", true, &alice);
+	enroll_fido2("alice", &alice, 1, false);
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("reason=fido2_bad_signature");
+	enroll_fido2("bob", &bob, 1, false);
+	assert_int_equal(auth("f2only", "bob", NULL), PAM_SUCCESS);
+}
+
+/* No key plugged in: a code when the user has one, else a refusal without a prompt. */
+static void
+test_fido2_absent_device_falls_back_to_code(void **state)
+{
+	struct mfa_fido2_cred cred;
+	char code[MFA_OTP_CODE_SIZE];
+	const char *answers[] = {code, NULL};
+	unsigned failures;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_ES256, "pam://test", false, &cred);
+	device_set(false, SOFT_FAULT_NONE, SOFT_UV_BUILTIN, NULL);
+	enroll_fido2("alice", &cred, 1, true);
+	totp(quiet_totp_step(), code);
+	assert_int_equal(auth("f2", "alice", answers), PAM_SUCCESS);
+	expect_log("factor=totp result=success reason=accepted");
+	/* factors=fido2: nothing else to try. */
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("factor=fido2 result=fail reason=no_fido2_device");
+	stored_counter("alice", 0, &failures);
+	assert_int_equal(failures, 0);
+}
+
+/* factors= decides what is tried, and in which order. */
+static void
+test_fido2_factors_order_and_subset(void **state)
+{
+	struct mfa_fido2_cred cred;
+	char code[MFA_OTP_CODE_SIZE];
+	const char *answers[] = {code, NULL};
+	const char *empty[] = {"", NULL};
+	unsigned calls;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_ES256, "pam://test", false, &cred);
+	enroll_fido2("alice", &cred, 1, true);
+	/* fido2 first (the default order): the key, no code asked. */
+	assert_int_equal(auth("f2", "alice", NULL), PAM_SUCCESS);
+	expect_log("factor=fido2 result=success");
+	assert_int_equal(device_calls(), 1);
+	/* fido2 last: the code first; an empty answer asks for the key. */
+	totp(quiet_totp_step(), code);
+	assert_int_equal(auth("f2last", "alice", answers), PAM_SUCCESS);
+	expect_log("factor=totp result=success");
+	assert_int_equal(device_calls(), 1);
+	assert_int_equal(auth("f2last", "alice", empty), PAM_SUCCESS);
+	expect_log("factor=fido2 result=success");
+	assert_int_equal(device_calls(), 2);
+	/* fido2 left out: the device is never asked. */
+	calls = device_calls();
+	assert_int_equal(auth("f2codes", "alice", empty), PAM_AUTH_ERR);
+	assert_int_equal(device_calls(), calls);
+
+	/* A TOTP-only user never makes the module look for a device. */
+	assert_int_equal(reset_store(NULL), 0);
+	{
+		struct mfa_state *st = new_state(MFA_OTP_TOTP, 0);
+
+		enroll("carol", st);
+		mfa_state_free(&st);
+	}
+	totp(quiet_totp_step(), code);
+	assert_int_equal(auth("f2", "carol", answers), PAM_SUCCESS);
+	assert_int_equal(device_calls(), calls);
+}
+
+/* Old-format (U2F) credentials use appid= as their relying party, as pam_u2f does. */
+static void
+test_fido2_old_format_uses_appid(void **state)
+{
+	struct mfa_fido2_cred cred;
+	struct soft_fido2 seen;
+
+	(void)state;
+	device_with_key(MFA_FIDO2_ES256, "pam://legacy", false, &cred);
+	cred.old_format = true;
+	enroll_fido2("alice", &cred, 1, false);
+	assert_int_equal(auth("f2appid", "alice", NULL), PAM_SUCCESS);
+	assert_int_equal(soft_fido2_load(E.device, &seen), MFA_OK);
+	assert_string_equal(seen.last_rp_id, "pam://legacy");
+	soft_fido2_clear(&seen);
+	/* Without appid= the origin is asked for, and the key is not found under it. */
+	assert_int_equal(auth("f2only", "alice", NULL), PAM_AUTH_ERR);
+	expect_log("reason=no_fido2_device");
+}
+
 /* ---- store=home ----------------------------------------------------------- */
 
 static void
@@ -1102,6 +1478,15 @@ main(void)
 		cmocka_unit_test_setup(test_token_parameters_must_match_module, reset_store),
 		cmocka_unit_test_setup(test_unsafe_state_files_fail_closed_unchanged, reset_store),
 		cmocka_unit_test_setup(test_home_store_read_as_the_user, reset_store),
+		cmocka_unit_test_setup(test_fido2_key_accepted_counter_stored, reset_store),
+		cmocka_unit_test_setup(test_fido2_bad_assertions_refused, reset_store),
+		cmocka_unit_test_setup(test_fido2_refusals_lock_out, reset_store),
+		cmocka_unit_test_setup(test_fido2_cloned_key_refused_and_logged, reset_store),
+		cmocka_unit_test_setup(test_fido2_user_verification, reset_store),
+		cmocka_unit_test_setup(test_fido2_other_users_key_refused, reset_store),
+		cmocka_unit_test_setup(test_fido2_absent_device_falls_back_to_code, reset_store),
+		cmocka_unit_test_setup(test_fido2_factors_order_and_subset, reset_store),
+		cmocka_unit_test_setup(test_fido2_old_format_uses_appid, reset_store),
 		cmocka_unit_test_setup(test_32_processes_one_code_exactly_one_success, reset_store),
 		cmocka_unit_test_setup(test_sigkill_during_updates_never_corrupts_or_replays,
 				       reset_store),

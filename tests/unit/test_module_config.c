@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "factor.h"
 #include "module_config.h"
 
 static void
@@ -38,6 +40,62 @@ test_defaults(void **state)
 	assert_int_equal(cfg.lockout_failures, 5);
 	assert_int_equal(cfg.lockout_seconds, 300);
 	assert_false(cfg.debug);
+	assert_int_equal(cfg.nfactors, 4);
+	assert_int_equal(mfa_module_config_factor_bits(&cfg), MFA_FACTOR_CODES | MFA_FACTOR_FIDO2);
+	assert_true(mfa_module_config_fido2_first(&cfg));
+	assert_string_equal(cfg.origin, "");
+	assert_string_equal(cfg.appid, "");
+	assert_false(cfg.uv_required);
+}
+
+static void
+test_factors_and_relying_party(void **state)
+{
+	const char *argv[] = {"factors=totp,recovery,fido2", "origin=pam://bastion",
+			      "appid=https://legacy.example", "uv=required"};
+	const char *only_key[] = {"factors=fido2"};
+	const char *codes[] = {"factors=hotp"};
+	struct mfa_module_config cfg;
+	struct mfa_parse_err perr;
+	char origin[300], appid[300], host[256], want[300];
+
+	(void)state;
+	mfa_module_config_defaults(&cfg);
+	assert_int_equal(mfa_module_config_parse(&cfg, 4, argv, &perr), MFA_OK);
+	assert_int_equal(cfg.nfactors, 3);
+	assert_int_equal(cfg.factors[0], MFA_FACTOR_TOTP);
+	assert_int_equal(cfg.factors[1], MFA_FACTOR_RECOVERY);
+	assert_int_equal(cfg.factors[2], MFA_FACTOR_FIDO2);
+	assert_int_equal(mfa_module_config_factor_bits(&cfg),
+			 MFA_FACTOR_TOTP | MFA_FACTOR_RECOVERY | MFA_FACTOR_FIDO2);
+	assert_false(mfa_module_config_fido2_first(&cfg));
+	assert_true(cfg.uv_required);
+	assert_int_equal(
+		mfa_module_config_rp_ids(&cfg, origin, sizeof(origin), appid, sizeof(appid)),
+		MFA_OK);
+	assert_string_equal(origin, "pam://bastion");
+	assert_string_equal(appid, "https://legacy.example");
+	assert_string_equal(mfa_factor_bit_name(MFA_FACTOR_RECOVERY), "recovery");
+
+	mfa_module_config_defaults(&cfg);
+	assert_int_equal(mfa_module_config_parse(&cfg, 1, only_key, &perr), MFA_OK);
+	assert_true(mfa_module_config_fido2_first(&cfg));
+	assert_int_equal(mfa_module_config_factor_bits(&cfg), MFA_FACTOR_FIDO2);
+	/* The defaults: pam://HOSTNAME for both, as pam_u2f. */
+	assert_int_equal(gethostname(host, sizeof(host)), 0);
+	snprintf(want, sizeof(want), "pam://%s", host);
+	assert_int_equal(
+		mfa_module_config_rp_ids(&cfg, origin, sizeof(origin), appid, sizeof(appid)),
+		MFA_OK);
+	assert_string_equal(origin, want);
+	assert_string_equal(appid, want);
+	assert_int_equal(mfa_module_config_rp_ids(&cfg, origin, 8, appid, sizeof(appid)),
+			 MFA_ERR_TOO_LARGE);
+
+	mfa_module_config_defaults(&cfg);
+	assert_int_equal(mfa_module_config_parse(&cfg, 1, codes, &perr), MFA_OK);
+	assert_false(mfa_module_config_fido2_first(&cfg));
+	assert_int_equal(mfa_module_config_factor_bits(&cfg), MFA_FACTOR_HOTP);
 }
 
 static void
@@ -129,6 +187,17 @@ test_malformed_arguments_name_the_argument(void **state)
 		{"lockout=5/86401", "lockout must be"},
 		{"lockout=/60", "lockout must be"},
 		{"debug=yes", "debug takes no value"},
+		{"factors=", "factors must be"},
+		{"factors=sms", "factors must be"},
+		{"factors=totp,,recovery", "factors must be"},
+		{"factors=totp,totp", "factors must be"},
+		{"factors=TOTP", "factors must be"},
+		{"factors=fido2,", "factors must be"},
+		{"origin=", "origin must be"},
+		{"origin=pam://a b", "origin must be"},
+		{"appid=", "appid must be"},
+		{"uv=preferred", "uv must be \"required\""},
+		{"uv", "uv needs =VALUE"},
 	};
 	struct mfa_module_config cfg;
 	struct mfa_parse_err perr;
@@ -213,6 +282,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_flip_every_default),
+		cmocka_unit_test(test_factors_and_relying_party),
 		cmocka_unit_test(test_malformed_arguments_name_the_argument),
 		cmocka_unit_test(test_duplicates_and_conflicts),
 		cmocka_unit_test(test_every_argument_is_documented),
