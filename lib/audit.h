@@ -67,6 +67,7 @@ struct audit_evidence {
 	const char *file; /* inside the root */
 	unsigned line;
 	const char *text; /* the line, or what happened there */
+	bool strength;    /* says how strong the path's second factor is (or its ssh keys) */
 };
 
 struct audit_account {
@@ -91,6 +92,32 @@ enum audit_path_kind {
 	AUDIT_PATH_PAM,
 };
 
+/*
+ * The weakest second factor a path lets an admin in with, from the weakest
+ * to the strongest after UNKNOWN.  Phishing-resistant (FIDO, FIDO_VERIFIED):
+ * a site that relays the prompts to the admin learns nothing it can replay,
+ * because the authenticator signs for its relying party only and must be
+ * touched.  A way in counts with its strongest factor (an sk- key with a
+ * code is FIDO); the path with its weakest way in.
+ */
+enum audit_factor {
+	AUDIT_FACTOR_UNKNOWN = 0,   /* not judged: the path lets nobody in */
+	AUDIT_FACTOR_NONE,          /* a way in without a second factor: a gap */
+	AUDIT_FACTOR_RECOVERY,      /* one-time recovery codes only */
+	AUDIT_FACTOR_PHISHABLE,     /* a code, a push, a plain key, a FIDO key without touch */
+	AUDIT_FACTOR_FIDO,          /* a FIDO/U2F authenticator, touched */
+	AUDIT_FACTOR_FIDO_VERIFIED, /* the same, with user verification (PIN, biometric) */
+};
+
+/* "none", "recovery-codes", "phishable", "fido", "fido-verified"; NULL for UNKNOWN. */
+const char *audit_factor_name(enum audit_factor f);
+
+/* For people: "FIDO2 with user verification (phishing-resistant)"; NULL for UNKNOWN. */
+const char *audit_factor_text(enum audit_factor f);
+
+/* FIDO or FIDO_VERIFIED. */
+bool audit_factor_phishing_resistant(enum audit_factor f);
+
 struct audit_path {
 	enum audit_path_kind kind;
 	const char *service; /* the PAM service, or "sshd" for ssh routes without PAM */
@@ -102,6 +129,17 @@ struct audit_path {
 	struct audit_evidence *evidence;
 	size_t nevidence;
 	struct audit_strings *strings; /* the report's, where the strings above are held */
+	/*
+	 * The weakest second factor of the ways in: NONE for a gap (set by
+	 * audit_path_set_reason), UNKNOWN where nothing was judged.
+	 */
+	enum audit_factor factor;
+	/*
+	 * ssh paths where publickey is a way in: what the admin's authorized
+	 * keys prove (authorized_keys_strength_name: "plain", "sk-touch", ...;
+	 * static text); NULL otherwise.
+	 */
+	const char *ssh_keys;
 };
 
 struct audit_finding {
@@ -146,6 +184,13 @@ int audit_run(const struct audit_options *opt, struct audit_report **reportp,
 
 void audit_report_free(struct audit_report **reportp);
 
+/*
+ * Whether the text and HTML reports list p under "second factor per admin
+ * path": an admin path that is covered with a judged factor, or an ssh path
+ * that names the admin's keys (other gaps have a section of their own).
+ */
+bool audit_path_shows_factor(const struct audit_path *p);
+
 /* "ssh", "sudo", "su", "login", "polkit", "vpn", "pam". */
 const char *audit_path_kind_name(enum audit_path_kind kind);
 
@@ -154,10 +199,14 @@ const char *audit_path_kind_name(enum audit_path_kind kind);
 /* A new path appended to r (zeroed, strings copied); NULL on allocation failure. */
 struct audit_path *audit_add_path(struct audit_report *r, enum audit_path_kind kind,
 				  const char *service, const char *account, const char *detail);
+/* A gap (covered false) gets factor NONE; a path made covered loses a NONE. */
 int audit_path_set_reason(struct audit_path *p, bool covered, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int audit_path_add_evidence(struct audit_path *p, const char *file, unsigned line, const char *fmt,
 			    ...) __attribute__((format(printf, 4, 5)));
+/* The same, marked as what decides the path's factor or ssh_keys (evidence.strength). */
+int audit_path_add_strength_evidence(struct audit_path *p, const char *file, unsigned line,
+				     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int audit_add_finding(struct audit_report *r, const char *id, const char *severity,
 		      const char *file, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

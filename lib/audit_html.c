@@ -326,6 +326,71 @@ write_gaps(FILE *fp, const struct audit_report *r, const struct audit_matrix *m)
 	fputs("</section>\n", fp);
 }
 
+/* Per admin path: how strong its second factor is, and the lines that say so. */
+static void
+write_factors(FILE *fp, const struct audit_report *r)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->npaths; i++) {
+		const struct audit_path *p = &r->paths[i];
+		char label[AUDIT_LABEL_MAX];
+
+		if (!audit_path_shows_factor(p))
+			continue;
+		if (n++ == 0)
+			fputs("<section id=\"factors\">\n<h2>Second factor per admin path</h2>\n"
+			      "<p>Phishing-resistant: a FIDO2/U2F security key (pam_u2f, "
+			      "pam_mfacover <code>factors=fido2</code>) or an ssh FIDO key "
+			      "(<code>sk-ecdsa-sha2-nistp256@openssh.com</code>, "
+			      "<code>sk-ssh-ed25519@openssh.com</code>) that must be touched. "
+			      "A path counts with its weakest way in.</p>\n"
+			      "<div class=\"scroll\">\n<table>\n<thead><tr>"
+			      "<th scope=\"col\">Path</th><th scope=\"col\">Account</th>"
+			      "<th scope=\"col\">Second factor</th>"
+			      "<th scope=\"col\">Phishing-resistant</th>"
+			      "<th scope=\"col\">Authorized keys (ssh)</th>"
+			      "<th scope=\"col\">Evidence</th></tr></thead>\n<tbody>\n",
+			      fp);
+		audit_path_label(p, label, sizeof(label));
+		fputs("<tr><td><code>", fp);
+		esc(fp, label);
+		fputs("</code>", fp);
+		if (p->detail != NULL) {
+			fputs(" (", fp);
+			esc(fp, p->detail);
+			fputs(")", fp);
+		}
+		fputs("</td><td><code>", fp);
+		esc(fp, p->account);
+		fputs("</code></td><td>", fp);
+		esc(fp, p->factor != AUDIT_FACTOR_UNKNOWN ? audit_factor_text(p->factor)
+							  : "nobody logs in");
+		fputs(audit_factor_phishing_resistant(p->factor) ? "</td><td>yes</td><td>"
+								 : "</td><td>no</td><td>",
+		      fp);
+		if (p->ssh_keys != NULL) {
+			fputs("<code>", fp);
+			esc(fp, p->ssh_keys);
+			fputs("</code>", fp);
+		}
+		fputs("</td><td>", fp);
+		for (j = 0; j < p->nevidence; j++) {
+			const struct audit_evidence *e = &p->evidence[j];
+
+			if (!e->strength)
+				continue;
+			location(fp, e->file, e->line);
+			fputs(e->file != NULL ? " " : "", fp);
+			esc(fp, e->text);
+			fputs("<br>", fp);
+		}
+		fputs("</td></tr>\n", fp);
+	}
+	if (n > 0)
+		fputs("</tbody>\n</table>\n</div>\n</section>\n", fp);
+}
+
 static void
 write_findings(FILE *fp, const struct audit_report *r)
 {
@@ -450,6 +515,7 @@ audit_write_html(FILE *fp, const struct audit_report *r)
 	write_accounts(fp, r, &m);
 	write_matrix(fp, &m);
 	write_gaps(fp, r, &m);
+	write_factors(fp, r);
 	write_findings(fp, r);
 	write_other_services(fp, r);
 	write_notes(fp, r);

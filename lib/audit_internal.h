@@ -49,8 +49,9 @@ struct audit_pam_verdict {
 	bool needs_second; /* every success passes a second factor */
 	bool needs_password;
 	struct pam_program prog;
-	struct pam_flow_result res; /* witness: a success without a second factor */
-	const char *exempt_note;    /* a second-factor module's exemption on the witness */
+	struct pam_flow_result res;         /* witness: a success without a second factor */
+	const char *exempt_note;            /* a second-factor module's exemption on the witness */
+	struct audit_factor_verdict factor; /* when needs_second: see audit_pam_factor */
 };
 
 /*
@@ -65,6 +66,24 @@ void audit_pam_verdict_clear(struct audit_pam_verdict *v);
 /* Record v on path p: covered or not, the reason, the witness as evidence. */
 int audit_pam_describe(struct audit_ctx *ctx, struct audit_path *p, const char *service,
 		       const struct audit_pam_verdict *v);
+
+/*
+ * v->factor for subject s (audit_mfa_factor): how strong the second factor
+ * is that every success of a stack needing one passes.  Nothing to do when
+ * v cannot succeed, does not need a second factor, or is judged already.
+ * MFA_OK or an error of the analysis.
+ */
+int audit_pam_factor(struct audit_ctx *ctx, const struct audit_subject *s, bool caller_is_root,
+		     struct audit_pam_verdict *v);
+
+/*
+ * What audit_pam_describe adds about the second factor: p->factor and the
+ * line of the weakest factor as evidence, from v->factor when judged; for a
+ * stack that lets nobody in, each pam_mfacover line that refuses its
+ * arguments (it fails closed), with the module's complaint.
+ */
+int audit_pam_describe_factor(struct audit_ctx *ctx, struct audit_path *p,
+			      const struct audit_pam_verdict *v);
 
 /* The plain PAM paths: login, su, polkit, every other entry-point service. */
 int audit_pam_paths(struct audit_ctx *ctx, struct mfa_parse_err *perr);

@@ -13,8 +13,11 @@
 #include <security/_pam_types.h>
 
 #include "accounts.h"
+#include "audit_internal.h"
+#include "factor.h"
 #include "import_oath.h"
 #include "mfa_mem.h"
+#include "module_config.h"
 #include "root_fs.h"
 #include "store_dir.h"
 
@@ -86,6 +89,32 @@ arg_flag(const struct pam_conf_line *l, const char *name)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * The last `name=N` among a line's arguments read as pam_u2f reads it
+ * (sscanf "%d": leading digits), into *np; false when none gives a number.
+ */
+static bool
+arg_int(const struct pam_conf_line *l, const char *name, long *np)
+{
+	size_t i, n = strlen(name);
+	bool found = false;
+
+	for (i = 0; i < l->argc; i++) {
+		const char *v = l->argv[i];
+		char *end;
+		long x;
+
+		if (strncmp(v, name, n) != 0 || v[n] != '=')
+			continue;
+		x = strtol(v + n + 1, &end, 10);
+		if (end != v + n + 1) {
+			*np = x;
+			found = true;
+		}
+	}
+	return found;
 }
 
 /* Does the user belong to one of the comma-separated groups? */
@@ -349,6 +378,175 @@ duo_settings(struct audit_oracle *o, const struct pam_conf_line *l, bool *failsa
 	mfa_freezero(buf, len);
 }
 
+/* ---- what a line accepts ------------------------------------------------------ */
+
+static int
+judge_mfacover(const struct pam_conf_line *l, struct audit_mfa_line *out,
+	       struct mfa_parse_err *perr)
+{
+	struct mfa_module_config cfg;
+	struct mfa_parse_err own;
+	unsigned bits;
+	int r;
+
+	mfa_module_config_defaults(&cfg);
+	r = mfa_module_config_parse(&cfg, l->argc > 4096 ? 4096 : (int)l->argc,
+				    (const char **)l->argv, perr != NULL ? perr : &own);
+	if (r == MFA_ERR_PARSE) {
+		out->refuses_args = true;
+		out->why = "pam_mfacover refuses its arguments: every run of the line fails with "
+			   "PAM_SERVICE_ERR";
+		return MFA_OK;
+	}
+	if (r != MFA_OK)
+		return r;
+	bits = mfa_module_config_factor_bits(&cfg);
+	/* The key is never asked for when the code comes with the password. */
+	if (cfg.input != MFA_INPUT_PROMPT && cfg.input != MFA_INPUT_AUTO)
+		bits &= ~MFA_FACTOR_FIDO2;
+	if (bits == MFA_FACTOR_FIDO2 && cfg.uv_required) {
+		out->factor = AUDIT_FACTOR_FIDO_VERIFIED;
+		out->why = "factors=fido2 uv=required: a FIDO2 security key with user verification "
+			   "(PIN or biometric), nothing else";
+	} else if (bits == MFA_FACTOR_FIDO2) {
+		out->factor = AUDIT_FACTOR_FIDO;
+		out->why = "factors=fido2: a FIDO2 security key, touched, nothing else";
+	} else if (bits == MFA_FACTOR_RECOVERY) {
+		out->factor = AUDIT_FACTOR_RECOVERY;
+		out->why = "factors=recovery: recovery codes only, each good once, which a "
+			   "phishing site can relay";
+	} else if (bits == 0) {
+		out->why = "factors= leaves nothing this line can ask for: it never succeeds";
+	} else {
+		out->factor = AUDIT_FACTOR_PHISHABLE;
+		out->why = (bits & MFA_FACTOR_FIDO2) != 0
+				   ? "a FIDO2 security key or a one-time code (factors= lists a "
+				     "code), which a phishing site can relay"
+				   : "a one-time code, which a phishing site can relay";
+	}
+	mfa_module_config_release(&cfg);
+	return MFA_OK;
+}
+
+static void
+judge_u2f(const struct pam_conf_line *l, struct audit_mfa_line *out)
+{
+	long up = -1, uv = -1, pin = -1;
+
+	(void)arg_int(l, "userpresence", &up);
+	(void)arg_int(l, "userverification", &uv);
+	(void)arg_int(l, "pinverification", &pin);
+	if (uv == 1 || pin == 1) {
+		out->factor = AUDIT_FACTOR_FIDO_VERIFIED;
+		out->why = "pam_u2f with userverification=1 or pinverification=1: a FIDO security "
+			   "key with user verification (PIN or biometric)";
+	} else if (up == 0) {
+		out->factor = AUDIT_FACTOR_PHISHABLE;
+		out->why = "pam_u2f userpresence=0: the key signs without a touch, for whatever "
+			   "reaches the host while it is plugged in";
+	} else {
+		out->factor = AUDIT_FACTOR_FIDO;
+		out->why = "pam_u2f: a FIDO security key, touched";
+	}
+}
+
+int
+audit_mfa_line_judge(const struct pam_conf_line *l, enum audit_mfa_kind kind,
+		     struct audit_mfa_line *out, struct mfa_parse_err *perr)
+{
+	memset(out, 0, sizeof(*out));
+	out->factor = AUDIT_FACTOR_PHISHABLE;
+	switch (kind) {
+	case AUDIT_MFA_MFACOVER:
+		out->factor = AUDIT_FACTOR_UNKNOWN;
+		return judge_mfacover(l, out, perr);
+	case AUDIT_MFA_U2F:
+		judge_u2f(l, out);
+		break;
+	case AUDIT_MFA_GOOGLE_AUTHENTICATOR:
+		out->why = "pam_google_authenticator: a one-time code, which a phishing site can "
+			   "relay";
+		break;
+	case AUDIT_MFA_OATH:
+		out->why = "pam_oath: a one-time code, which a phishing site can relay";
+		break;
+	case AUDIT_MFA_YUBICO:
+		out->why =
+			"pam_yubico: a YubiKey one-time password, which a phishing site can relay";
+		break;
+	case AUDIT_MFA_DUO:
+		out->why = "pam_duo: a push or a passcode, which a phishing site can relay";
+		break;
+	case AUDIT_MFA_EXTRA:
+		out->why = "a module named with --mfa-module: counted as a factor a phishing site "
+			   "can relay";
+		break;
+	case AUDIT_MFA_NONE:
+		out->factor = AUDIT_FACTOR_UNKNOWN;
+		out->why = "not a second factor";
+		break;
+	}
+	return MFA_OK;
+}
+
+int
+audit_mfa_line_findings(struct audit_report *r, const char *file, const struct pam_conf_line *l,
+			enum audit_mfa_kind kind)
+{
+	struct audit_mfa_line ml;
+	struct mfa_parse_err perr;
+	int rc;
+
+	mfa_parse_err_init(&perr, NULL);
+	if ((rc = audit_mfa_line_judge(l, kind, &ml, &perr)) != MFA_OK)
+		return rc;
+	if (ml.refuses_args)
+		return audit_add_finding(r, "pam.bad_arguments", "medium", file, l->line,
+					 "pam_mfacover refuses its arguments (%s): every run of "
+					 "the line fails with PAM_SERVICE_ERR, which locks "
+					 "everyone out where it is required",
+					 perr.msg);
+	if (kind == AUDIT_MFA_MFACOVER && ml.factor == AUDIT_FACTOR_RECOVERY)
+		return audit_add_finding(
+			r, "pam.recovery_only", "medium", file, l->line,
+			"pam_mfacover factors=recovery: only recovery codes are accepted; each "
+			"works once and is a written secret a phishing site can ask for, so it "
+			"is no second factor for daily use (add fido2 or totp)");
+	if (kind == AUDIT_MFA_MFACOVER && ml.factor == AUDIT_FACTOR_UNKNOWN)
+		return audit_add_finding(r, "pam.no_usable_factor", "medium", file, l->line,
+					 "pam_mfacover: %s", ml.why);
+	if (kind == AUDIT_MFA_U2F && ml.factor == AUDIT_FACTOR_PHISHABLE)
+		return audit_add_finding(r, "pam.u2f_no_presence", "medium", file, l->line,
+					 "pam_u2f userpresence=0: the key signs without a touch, "
+					 "so whatever reaches the host while the key is plugged in "
+					 "can use it: not phishing-resistant");
+	return MFA_OK;
+}
+
+/* ---- the oracle ---------------------------------------------------------------- */
+
+/* audit_mfa_line_judge, remembered in o for the lines judged last. */
+static int
+judge_cached(struct audit_oracle *o, const struct pam_conf_line *l, enum audit_mfa_kind kind,
+	     struct audit_mfa_line *out)
+{
+	unsigned i, slot;
+	int r;
+
+	for (i = 0; i < AUDIT_ORACLE_JUDGED; i++) {
+		if (o->judged_line[i] == l) {
+			*out = o->judged[i];
+			return MFA_OK;
+		}
+	}
+	if ((r = audit_mfa_line_judge(l, kind, out, NULL)) != MFA_OK)
+		return r;
+	slot = o->njudged++ % AUDIT_ORACLE_JUDGED;
+	o->judged_line[slot] = l;
+	o->judged[slot] = *out;
+	return MFA_OK;
+}
+
 static size_t
 add(struct pam_outcome *out, size_t n, int retval, unsigned factors, const char *note)
 {
@@ -374,7 +572,7 @@ audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out
 	struct audit_oracle *o = ctx;
 	const struct pam_conf_line *l = h->line;
 	enum audit_mfa_kind kind = audit_mfa_kind_of(h->module, o->opt);
-	const char *exempt = NULL, *v;
+	const char *exempt = NULL, *never = NULL, *v;
 	bool enrolled, known = true;
 	size_t n = 0;
 
@@ -390,6 +588,18 @@ audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out
 	}
 	if (kind == AUDIT_MFA_NONE)
 		return pam_flow_default_outcomes(h->module, o->caller_is_root, out);
+	if (kind == AUDIT_MFA_MFACOVER) {
+		struct audit_mfa_line ml;
+		int r;
+
+		if ((r = judge_cached(o, l, kind, &ml)) != MFA_OK) {
+			o->err = r;
+			return add(out, n, PAM_BUF_ERR, 0, "out of memory");
+		}
+		if (ml.refuses_args)
+			return add(out, n, PAM_SERVICE_ERR, 0, ml.why);
+		never = ml.factor == AUDIT_FACTOR_UNKNOWN ? ml.why : NULL;
+	}
 
 	enrolled = enrolled_for(o, kind, l, h->module, &known);
 	switch (kind) {
@@ -448,14 +658,17 @@ audit_mfa_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out
 		break;
 	}
 	(void)known;
-	if (enrolled)
+	if (enrolled && never == NULL)
 		n = add(out, n, PAM_SUCCESS, FLOW_FACTOR_SECOND, "the user presents the factor");
 	if (exempt != NULL) {
 		n = add(out, n, PAM_IGNORE, 0, exempt);
 		if (kind != AUDIT_MFA_MFACOVER)
 			n = add(out, n, PAM_SUCCESS, 0, exempt);
 	}
-	n = add(out, n, PAM_AUTH_ERR, 0, enrolled ? "a wrong code" : "the user has no factor");
+	n = add(out, n, PAM_AUTH_ERR, 0,
+		never != NULL ? never
+		: enrolled    ? "a wrong code"
+			      : "the user has no factor");
 	if (kind == AUDIT_MFA_OATH && !enrolled)
 		n = add(out, n, PAM_USER_UNKNOWN, 0, "the user is not in the users file");
 	n = add(out, n, PAM_AUTHINFO_UNAVAIL, 0, "the module cannot reach its data or server");
@@ -474,4 +687,197 @@ audit_oracle_clear(struct audit_oracle *o)
 	free(o->enrolled_in);
 	o->enrolled_in = NULL;
 	o->nenrolled_in = 0;
+}
+
+/* ---- how strong the factor is ------------------------------------------------- */
+
+/*
+ * The level of second factor a success of handler h gives o's user, and
+ * what the line accepts (*whyp); UNKNOWN for a line that gives none.
+ */
+static enum audit_factor
+handler_factor(const struct pam_handler *h, struct audit_oracle *o, const char **whyp)
+{
+	struct audit_mfa_line ml;
+	enum audit_mfa_kind kind;
+	int r;
+
+	*whyp = NULL;
+	if (h->kind != PAM_HANDLER_MODULE)
+		return AUDIT_FACTOR_UNKNOWN;
+	kind = audit_mfa_kind_of(h->module, o->opt);
+	if (kind == AUDIT_MFA_NONE) {
+		if (o->user->directory_factor == NULL || !directory_password_module(h->module))
+			return AUDIT_FACTOR_UNKNOWN;
+		*whyp = "the directory checks a one-time code with the password, which a "
+			"phishing site can relay";
+		return AUDIT_FACTOR_PHISHABLE;
+	}
+	if ((r = judge_cached(o, h->line, kind, &ml)) != MFA_OK) {
+		o->err = r;
+		return AUDIT_FACTOR_UNKNOWN;
+	}
+	*whyp = ml.why;
+	return ml.refuses_args ? AUDIT_FACTOR_UNKNOWN : ml.factor;
+}
+
+/* The oracle, with the second factors below `least` not counted. */
+struct factor_filter {
+	struct audit_oracle *o;
+	enum audit_factor least;
+};
+
+static size_t
+filter_oracle(const struct pam_handler *h, void *ctx, struct pam_outcome *out)
+{
+	struct factor_filter *f = ctx;
+	const char *why;
+	size_t n = audit_mfa_oracle(h, f->o, out), i;
+
+	if (handler_factor(h, f->o, &why) < f->least) {
+		for (i = 0; i < n; i++)
+			out[i].factors &= ~FLOW_FACTOR_SECOND;
+	}
+	return n;
+}
+
+#define NLEVELS (AUDIT_FACTOR_FIDO_VERIFIED + 1)
+
+int
+audit_mfa_factor(const struct pam_program *prog, struct audit_oracle *o,
+		 struct audit_factor_verdict *out)
+{
+	const struct pam_handler *first[NLEVELS] = {NULL};
+	const char *why[NLEVELS] = {NULL};
+	struct pam_flow_result failed;
+	int least = AUDIT_FACTOR_UNKNOWN, level;
+	size_t i;
+	int r = MFA_OK;
+
+	memset(out, 0, sizeof(*out));
+	memset(&failed, 0, sizeof(failed));
+	for (i = 0; i < prog->n; i++) {
+		const char *w;
+		enum audit_factor f = handler_factor(&prog->h[i], o, &w);
+
+		if (f != AUDIT_FACTOR_UNKNOWN && first[f] == NULL) {
+			first[f] = &prog->h[i];
+			why[f] = w;
+		}
+	}
+	if (o->err != MFA_OK)
+		return o->err;
+	for (level = AUDIT_FACTOR_RECOVERY; level < NLEVELS && least == AUDIT_FACTOR_UNKNOWN;
+	     level++) {
+		if (first[level] != NULL)
+			least = level;
+	}
+	if (least == AUDIT_FACTOR_UNKNOWN)
+		return MFA_OK; /* the factor comes from nothing the audit can weigh */
+	/* From the strongest level present down: does every success pass one of it? */
+	for (level = NLEVELS - 1; level > least; level--) {
+		struct factor_filter ff = {o, (enum audit_factor)level};
+		struct pam_flow_result res;
+
+		if (first[level] == NULL)
+			continue;
+		r = pam_flow_analyse(prog, filter_oracle, &ff, FLOW_FACTOR_SECOND, &res);
+		if (r == MFA_OK && o->err != MFA_OK)
+			r = o->err;
+		if (r != MFA_OK) {
+			pam_flow_result_clear(&res);
+			goto out;
+		}
+		if ((res.success_without & FLOW_FACTOR_SECOND) == 0) {
+			pam_flow_result_clear(&res);
+			break;
+		}
+		pam_flow_result_clear(&failed);
+		failed = res; /* a success without this level: the weaker way */
+	}
+	out->judged = true;
+	out->factor = (enum audit_factor)level;
+	out->weakest = first[level];
+	out->why = why[level];
+	/* The line of that level on the weaker way, where there is one. */
+	for (i = 0; i < failed.nwitness; i++) {
+		const struct pam_handler *h = &prog->h[failed.witness[i].handler];
+		const char *w;
+
+		if (failed.witness[i].retval == PAM_SUCCESS &&
+		    handler_factor(h, o, &w) == (enum audit_factor)level) {
+			out->weakest = h;
+			out->why = w;
+			break;
+		}
+	}
+out:
+	pam_flow_result_clear(&failed);
+	return r;
+}
+
+int
+audit_pam_factor(struct audit_ctx *ctx, const struct audit_subject *s, bool caller_is_root,
+		 struct audit_pam_verdict *v)
+{
+	struct audit_oracle o;
+	struct audit_user u;
+	int r;
+
+	if (v->factor.judged || !v->exists || !v->can_succeed || !v->needs_second)
+		return MFA_OK;
+	memset(&u, 0, sizeof(u));
+	u.name = s->user->name;
+	u.uid = s->user->uid;
+	u.home = s->user->home;
+	u.groups = (const char *const *)s->groups;
+	u.ngroups = s->ngroups;
+	u.directory_factor = s->directory_factor;
+	memset(&o, 0, sizeof(o));
+	o.rootfd = ctx->rootfd;
+	o.opt = ctx->opt;
+	o.user = &u;
+	o.caller_is_root = caller_is_root;
+	r = audit_mfa_factor(&v->prog, &o, &v->factor);
+	audit_oracle_clear(&o);
+	return r;
+}
+
+int
+audit_pam_describe_factor(struct audit_ctx *ctx, struct audit_path *p,
+			  const struct audit_pam_verdict *v)
+{
+	const struct pam_handler *h;
+	size_t i;
+	int r;
+
+	/* A stack that lets nobody in: the second-factor lines that fail closed. */
+	for (i = 0; v->exists && !v->can_succeed && i < v->prog.n; i++) {
+		struct audit_mfa_line ml;
+		struct mfa_parse_err perr;
+		enum audit_mfa_kind kind;
+
+		h = &v->prog.h[i];
+		if (h->kind != PAM_HANDLER_MODULE ||
+		    (kind = audit_mfa_kind_of(h->module, ctx->opt)) != AUDIT_MFA_MFACOVER)
+			continue;
+		mfa_parse_err_init(&perr, NULL);
+		if ((r = audit_mfa_line_judge(h->line, kind, &ml, &perr)) != MFA_OK)
+			return r;
+		if (ml.refuses_args &&
+		    (r = audit_path_add_evidence(p, h->file->path, h->line->line,
+						 "%s refuses its arguments (%s): every run of the "
+						 "line fails with PAM_SERVICE_ERR; the stack fails "
+						 "closed",
+						 h->module, perr.msg)) != MFA_OK)
+			return r;
+	}
+	if (!v->factor.judged)
+		return MFA_OK;
+	p->factor = v->factor.factor;
+	h = v->factor.weakest;
+	return audit_path_add_strength_evidence(
+		p, h != NULL ? h->file->path : NULL, h != NULL ? h->line->line : 0,
+		"second factor: %s: %s", audit_factor_text(v->factor.factor),
+		v->factor.why != NULL ? v->factor.why : "");
 }

@@ -23,6 +23,53 @@ audit_path_kind_name(enum audit_path_kind kind)
 	return path_kind_names[kind];
 }
 
+static const struct {
+	const char *name;
+	const char *text;
+} factor_names[] = {
+	[AUDIT_FACTOR_UNKNOWN] = {NULL, NULL},
+	[AUDIT_FACTOR_NONE] = {"none", "no second factor"},
+	[AUDIT_FACTOR_RECOVERY] = {"recovery-codes",
+				   "recovery codes only (not phishing-resistant)"},
+	[AUDIT_FACTOR_PHISHABLE] = {"phishable",
+				    "a code, a push or a plain key (not phishing-resistant)"},
+	[AUDIT_FACTOR_FIDO] = {"fido", "a FIDO2/U2F key, touched (phishing-resistant)"},
+	[AUDIT_FACTOR_FIDO_VERIFIED] = {"fido-verified",
+					"FIDO2 with user verification (phishing-resistant)"},
+};
+
+_Static_assert(sizeof(factor_names) / sizeof(factor_names[0]) == AUDIT_FACTOR_FIDO_VERIFIED + 1,
+	       "a name for every audit_factor");
+
+const char *
+audit_factor_name(enum audit_factor f)
+{
+	if ((size_t)f >= sizeof(factor_names) / sizeof(factor_names[0]))
+		return NULL;
+	return factor_names[f].name;
+}
+
+const char *
+audit_factor_text(enum audit_factor f)
+{
+	if ((size_t)f >= sizeof(factor_names) / sizeof(factor_names[0]))
+		return NULL;
+	return factor_names[f].text;
+}
+
+bool
+audit_factor_phishing_resistant(enum audit_factor f)
+{
+	return f == AUDIT_FACTOR_FIDO || f == AUDIT_FACTOR_FIDO_VERIFIED;
+}
+
+bool
+audit_path_shows_factor(const struct audit_path *p)
+{
+	return p->admin_path &&
+	       ((p->covered && p->factor != AUDIT_FACTOR_UNKNOWN) || p->ssh_keys != NULL);
+}
+
 __attribute__((format(printf, 1, 0))) static char *
 vformat(const char *fmt, va_list ap)
 {
@@ -210,23 +257,25 @@ audit_path_set_reason(struct audit_path *p, bool covered, const char *fmt, ...)
 		return MFA_ERR_NOMEM;
 	p->reason = held;
 	p->covered = covered;
+	if (!covered)
+		p->factor = AUDIT_FACTOR_NONE;
+	else if (p->factor == AUDIT_FACTOR_NONE)
+		p->factor = AUDIT_FACTOR_UNKNOWN;
 	return MFA_OK;
 }
 
-int
-audit_path_add_evidence(struct audit_path *p, const char *file, unsigned line, const char *fmt, ...)
+__attribute__((format(printf, 5, 0))) static int
+add_evidence(struct audit_path *p, bool strength, const char *file, unsigned line, const char *fmt,
+	     va_list ap)
 {
 	struct audit_evidence *e;
 	const char *text, *f;
 	bool failed = false;
-	va_list ap;
 	char *s;
 
 	if (p->strings == NULL)
 		return MFA_ERR_INVALID_ARG; /* not made by audit_add_path */
-	va_start(ap, fmt);
 	s = vformat(fmt, ap);
-	va_end(ap);
 	if (s == NULL)
 		return MFA_ERR_NOMEM;
 	text = strings_hold(p->strings, s, &failed);
@@ -236,17 +285,45 @@ audit_path_add_evidence(struct audit_path *p, const char *file, unsigned line, c
 		return MFA_ERR_NOMEM;
 	/* The same line twice says nothing more; held strings compare by address. */
 	for (size_t i = 0; i < p->nevidence; i++) {
-		const struct audit_evidence *o = &p->evidence[i];
+		struct audit_evidence *o = &p->evidence[i];
 
-		if (o->line == line && o->text == text && o->file == f)
+		if (o->line == line && o->text == text && o->file == f) {
+			o->strength = o->strength || strength;
 			return MFA_OK;
+		}
 	}
 	if ((e = grow(&p->evidence, &p->nevidence, sizeof(*p->evidence))) == NULL)
 		return MFA_ERR_NOMEM;
 	e->file = f;
 	e->line = line;
 	e->text = text;
+	e->strength = strength;
 	return MFA_OK;
+}
+
+int
+audit_path_add_evidence(struct audit_path *p, const char *file, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = add_evidence(p, false, file, line, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
+audit_path_add_strength_evidence(struct audit_path *p, const char *file, unsigned line,
+				 const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = add_evidence(p, true, file, line, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int

@@ -269,6 +269,36 @@ audit_write_text(FILE *fp, const struct audit_report *r)
 
 	for (i = 0, n = 0; i < r->npaths; i++) {
 		const struct audit_path *p = &r->paths[i];
+		char l[AUDIT_LABEL_MAX];
+
+		if (!audit_path_shows_factor(p))
+			continue;
+		if (n++ == 0)
+			fprintf(fp,
+				"\nsecond factor per admin path (phishing-resistant: a FIDO2/U2F "
+				"key, or an ssh sk- key):\n");
+		audit_path_label(p, l, sizeof(l));
+		fprintf(fp, "  %s, account %s%s%s%s: %s%s%s\n", l, p->account,
+			p->detail != NULL ? " (" : "", p->detail != NULL ? p->detail : "",
+			p->detail != NULL ? ")" : "",
+			p->factor != AUDIT_FACTOR_UNKNOWN ? audit_factor_text(p->factor)
+							  : "nobody logs in",
+			p->ssh_keys != NULL ? "; authorized keys: " : "",
+			p->ssh_keys != NULL ? p->ssh_keys : "");
+		for (j = 0; j < p->nevidence; j++) {
+			const struct audit_evidence *e = &p->evidence[j];
+
+			if (!e->strength)
+				continue;
+			if (e->file != NULL)
+				fprintf(fp, "        %s:%u: %s\n", e->file, e->line, e->text);
+			else
+				fprintf(fp, "        %s\n", e->text);
+		}
+	}
+
+	for (i = 0, n = 0; i < r->npaths; i++) {
+		const struct audit_path *p = &r->paths[i];
 
 		if (p->admin_path)
 			continue;
@@ -383,6 +413,10 @@ audit_write_json(FILE *fp, const struct audit_report *r)
 		json_key(w, "covered");
 		json_bool(w, p->covered);
 		json_str_or_null(w, "reason", p->reason);
+		json_str_or_null(w, "second_factor", audit_factor_name(p->factor));
+		json_key(w, "phishing_resistant");
+		json_bool(w, audit_factor_phishing_resistant(p->factor));
+		json_str_or_null(w, "ssh_keys", p->ssh_keys);
 		json_key(w, "evidence");
 		json_begin_array(w);
 		for (j = 0; j < p->nevidence; j++) {

@@ -10,6 +10,14 @@
 #   KIND SERVICE ACCOUNT absent   no such path may be reported
 #   reason KIND SERVICE ACCOUNT TEXT   the path's reason contains TEXT
 #   evidence KIND SERVICE ACCOUNT FILE:LINE  the path's evidence names FILE:LINE
+#   factor KIND SERVICE ACCOUNT NAME   every such path's second_factor is NAME
+#                                      (none, recovery-codes, phishable, fido,
+#                                      fido-verified, or null), and
+#                                      phishing_resistant says the same
+#   keys KIND SERVICE ACCOUNT NAME     every such path's ssh_keys is NAME (plain,
+#                                      sk-no-touch, sk-touch, sk-verified, no-keys,
+#                                      or null)
+#   finding ID FILE:LINE               a finding ID names FILE:LINE
 #
 # Most roots come in pairs: a bypass and its safe twin.
 set -uo pipefail
@@ -56,6 +64,20 @@ for raw in open(expect_file):
         ps = find(w[1], w[2], w[3])
         if not ps or not any(w[4] in (p.get("reason") or "") for p in ps):
             print(f"FAIL: {line}: reasons {[p.get('reason') for p in ps]}")
+    elif w[0] == "finding":
+        file, lineno = w[2].rsplit(":", 1)
+        fs = report.get("findings", [])
+        if not any(f["id"] == w[1] and f.get("file") == file and f.get("line") == int(lineno) for f in fs):
+            print(f"FAIL: {line}: findings {[(f['id'], f.get('file'), f.get('line')) for f in fs]}")
+    elif w[0] in ("factor", "keys"):
+        ps = find(w[1], w[2], w[3])
+        field = "second_factor" if w[0] == "factor" else "ssh_keys"
+        want = None if w[4] == "null" else w[4]
+        got = [p.get(field, "missing") for p in ps]
+        if not ps or any(g != want for g in got):
+            print(f"FAIL: {line}: {field} {got}")
+        elif w[0] == "factor" and any(p.get("phishing_resistant") != (want in ("fido", "fido-verified")) for p in ps):
+            print(f"FAIL: {line}: phishing_resistant {[p.get('phishing_resistant') for p in ps]}")
     elif w[0] == "evidence":
         ps = find(w[1], w[2], w[3])
         file, lineno = w[4].rsplit(":", 1)

@@ -74,11 +74,14 @@ kinds = {(p["kind"], p["service"]) for p in r["paths"] if p["admin_path"]}
 for k in [("ssh", "sshd"), ("login", "login"), ("su", "su"), ("pam", "other")]:
     assert k in kinds, (k, kinds)
 for p in r["paths"]:
-    assert set(p) >= {"kind", "service", "account", "covered", "reason", "evidence"}, p
+    assert set(p) >= {"kind", "service", "account", "covered", "reason", "evidence",
+                      "second_factor", "phishing_resistant", "ssh_keys"}, p
     for e in p["evidence"]:
         assert set(e) == {"file", "line", "text"}, e
     if p["admin_path"]:
         assert p["covered"] is False, p
+    if not p["covered"]:
+        assert p["second_factor"] == "none" and p["phishing_resistant"] is False, p
 chfn = [p for p in r["paths"] if p["service"] == "chfn"]
 assert chfn and chfn[0]["admin_path"] is False
 ids = {f["id"] for f in r["findings"]}

@@ -271,6 +271,75 @@ test_reader_sees_verdict_matrix_gaps_files(void **state)
 	audit_report_free(&r);
 }
 
+/* A copy of the page's section with this id, up to its end. */
+static char *
+section(const char *html, const char *id)
+{
+	char start[64];
+	const char *a, *b;
+	char *s;
+
+	snprintf(start, sizeof(start), "<section id=\"%s\">", id);
+	a = strstr(html, start);
+	assert_non_null(a);
+	b = strstr(a, "</section>");
+	assert_non_null(b);
+	assert_non_null(s = strndup(a, (size_t)(b - a)));
+	return s;
+}
+
+/* Each admin path's second factor, with the lines that say how strong it is. */
+static void
+test_factor_section(void **state)
+{
+	struct audit_report *r = hostile_report();
+	struct audit_path *p;
+	const char *row;
+	char *html, *sec;
+
+	(void)state;
+	p = audit_add_path(r, AUDIT_PATH_SSH, "sshd", "root", "from any address");
+	assert_non_null(p);
+	assert_int_equal(audit_path_set_reason(p, true, "every way takes two factors"), MFA_OK);
+	p->factor = AUDIT_FACTOR_FIDO_VERIFIED;
+	p->ssh_keys = "sk-verified";
+	assert_int_equal(audit_path_add_evidence(p, "/etc/ssh/sshd_config", 3, "UsePAM yes"),
+			 MFA_OK);
+	assert_int_equal(audit_path_add_strength_evidence(p, "/root/.ssh/" HOSTILE, 1,
+							  "authorized keys: sk-verified: %s",
+							  HOSTILE),
+			 MFA_OK);
+	html = render_report(r);
+	sec = section(html, "factors");
+	row = strstr(sec, "<tr><td><code>ssh</code> (from any address)</td><td><code>root</code>"
+			  "</td><td>FIDO2 with user verification (phishing-resistant)</td>"
+			  "<td>yes</td><td><code>sk-verified</code></td><td>");
+	assert_non_null(row);
+	assert_non_null(strstr(row,
+			       "<code class=\"loc\">/root/.ssh/" HOSTILE_ESCAPED
+			       ":1</code> authorized keys: sk-verified: " HOSTILE_ESCAPED "<br>"));
+	/* only the lines about strength: not every piece of evidence */
+	assert_null(strstr(sec, "UsePAM yes"));
+	/* a gap without ssh keys has its own section; a path without a judgement is left out */
+	assert_null(strstr(sec, "no second factor"));
+	assert_null(strstr(sec, "<code>login</code></td><td><code>root</code>"));
+	/* an ssh gap names the admin's keys here too */
+	p = audit_add_path(r, AUDIT_PATH_SSH, "sshd", HOSTILE, NULL);
+	assert_non_null(p);
+	assert_int_equal(audit_path_set_reason(p, false, "publickey alone logs in"), MFA_OK);
+	p->ssh_keys = "sk-touch";
+	free(html);
+	free(sec);
+	html = render_report(r);
+	sec = section(html, "factors");
+	assert_non_null(
+		strstr(sec, "<td>no second factor</td><td>no</td><td><code>sk-touch</code>"));
+	free(sec);
+	assert_null(strstr(html, HOSTILE));
+	free(html);
+	audit_report_free(&r);
+}
+
 /* A write error is reported, not swallowed. */
 static void
 test_write_error(void **state)
@@ -295,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_escape_table),
 		cmocka_unit_test(test_hostile_report_injects_nothing),
 		cmocka_unit_test(test_reader_sees_verdict_matrix_gaps_files),
+		cmocka_unit_test(test_factor_section),
 		cmocka_unit_test(test_write_error),
 	};
 
