@@ -2,9 +2,10 @@
  * mfacover-enroll - enroll, list, reset and revoke second factors.
  *
  * The companion of pam_mfacover.so: it writes the state files the module
- * reads.  Thin: tokens, recovery codes, URIs, QR codes, imports and the
- * store are libmfacover's; this file parses the command line, talks to the
- * terminal, switches to the user for a home store, and prints text or JSON.
+ * reads.  Thin: tokens, recovery codes, URIs, QR codes, FIDO2 registration,
+ * imports and the store are libmfacover's; this file parses the command
+ * line, talks to the terminal (codes, a security key's PIN), switches to the
+ * user for a home store, and prints text or JSON.
  *
  * Exit status: 0 done, 1 refused or failed (a message says why; nothing was
  * written), 64 bad command line.
@@ -15,6 +16,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,12 +24,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "account.h"
 #include "base32.h"
 #include "enroll.h"
+#include "fido2_cred.h"
+#include "fido2_device.h"
 #include "import_ga.h"
 #include "import_oath.h"
 #include "json_writer.h"
@@ -37,6 +42,14 @@
 #include "qr.h"
 #include "root_fs.h"
 #include "store_dir.h"
+
+#ifdef MFA_TEST_SOFT_FIDO2
+/* Test builds only: the software authenticator of tests/support. */
+#include "soft_fido2.h"
+#define FIDO2_BACKEND (&soft_fido2_file_backend)
+#else
+#define FIDO2_BACKEND (&mfa_fido2_backend_libfido2)
+#endif
 
 #define EXIT_USAGE 64
 #define IMPORT_MAX_BYTES (1024u * 1024u)
@@ -81,6 +94,16 @@ struct options {
 	bool qr_invert;
 	unsigned recovery_count;
 	bool json;
+	/* FIDO2: --fido2 registers a security key, --import-pamu2f takes pam_u2f's. */
+	bool fido2;
+	bool uv;
+	bool resident;
+	const char *origin;
+	enum mfa_fido2_cose cose_type;
+	int pin_fd; /* --pin-fd, or -1: ask on the terminal */
+	const char *import_pamu2f;
+	const char *otp_option;   /* the last option given that only an OTP token takes */
+	const char *fido2_option; /* the last option given that only --fido2 takes */
 };
 
 /* Everything one command works on, resolved from the options. */
@@ -107,8 +130,13 @@ usage(FILE *fp)
 		"       --import-google-authenticator FILE |\n"
 		"       --import-oath-usersfile FILE] [--force] [--no-confirm] [--qr-out FILE]\n"
 		"       [--qr-invert] [--recovery-codes N] [--format text|json] [--help]\n"
-		"       [--version]\n",
-		progname);
+		"       [--version]\n"
+		"       %s --fido2 [--uv] [--resident] [--type es256|eddsa|rs256]\n"
+		"       [--origin ORIGIN] [--pin-fd N] [--user NAME] [--store DIR | --home]\n"
+		"       [--root DIR] [--force] [--recovery-codes N] [--format text|json]\n"
+		"       %s --import-pamu2f FILE [--user NAME] [--store DIR | --home]\n"
+		"       [--root DIR] [--force] [--recovery-codes N] [--format text|json]\n",
+		progname, progname, progname);
 }
 
 static void
@@ -118,9 +146,11 @@ help(void)
 	printf("\n"
 	       "Commands (default: enroll):\n"
 	       "  enroll          create a token: show its otpauth URI and QR code, activate it\n"
-	       "                  with a first code, and issue one-time recovery codes\n"
-	       "  list            list tokens with last use, lockout and recovery codes left\n"
-	       "  revoke          remove a user's token\n"
+	       "                  with a first code, and issue one-time recovery codes;\n"
+	       "                  or add a FIDO2 security key (--fido2, --import-pamu2f)\n"
+	       "  list            list tokens with last use, lockout, recovery codes left and\n"
+	       "                  FIDO2 credentials\n"
+	       "  revoke          remove a user's token, recovery codes and FIDO2 credentials\n"
 	       "  reset-lockout   clear a user's failure count and lockout\n"
 	       "  recovery-codes  replace a user's recovery codes by new ones\n"
 	       "\n"
@@ -143,7 +173,20 @@ help(void)
 	       "                      import a ~/.google_authenticator file (replay state kept)\n"
 	       "      --import-oath-usersfile FILE\n"
 	       "                      import the user's line of a pam_oath users file\n"
-	       "      --force         replace an existing token\n"
+	       "      --fido2         register a FIDO2/U2F security key (added to the user's\n"
+	       "                      token and keys; a new user gets recovery codes too)\n"
+	       "      --uv            --fido2: require user verification (PIN or built in)\n"
+	       "                      at every login\n"
+	       "      --resident      --fido2: a resident (discoverable) credential\n"
+	       "      --type TYPE     --fido2: es256 (default), eddsa or rs256\n"
+	       "      --origin ORIGIN --fido2: the relying party, as the module's origin=\n"
+	       "                      (default pam://HOSTNAME)\n"
+	       "      --pin-fd N      --fido2: read the key's PIN from descriptor N, not the\n"
+	       "                      terminal\n"
+	       "      --import-pamu2f FILE\n"
+	       "                      import the user's line of a pam_u2f mapping file\n"
+	       "      --force         replace an existing token (FIDO2 credentials are kept),\n"
+	       "                      or a state file that cannot be read\n"
 	       "      --no-confirm    activate without asking for a first code\n"
 	       "      --qr-out FILE   also write the QR code as PNG (.png) or SVG (.svg)\n"
 	       "      --qr-invert     draw the terminal QR code for dark text on a light\n"
@@ -175,6 +218,26 @@ perr_text(const struct mfa_parse_err *perr)
 	return mfa_parse_err_format(perr, buf, sizeof(buf));
 }
 
+/* The module's origin= takes up to MFA_CONFIG_RP_ID_MAX - 1 bytes. */
+#define ORIGIN_MAX 256
+
+/* An origin the module's origin= can name: printable, no spaces (PAM splits arguments). */
+static bool
+origin_valid(const char *origin)
+{
+	size_t len = strlen(origin), i;
+
+	if (len == 0 || len >= ORIGIN_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)origin[i];
+
+		if (c <= 0x20 || c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
 static int
 parse_unsigned(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -186,6 +249,11 @@ parse_unsigned(const char *opt, const char *text, uint64_t min, uint64_t max, ui
 	return 0;
 }
 
+/*
+ * The order matters: OPT_ISSUER .. OPT_IMPORT_OATH are options of an OTP
+ * token, OPT_UV .. OPT_PIN_FD options of --fido2 (parse_options checks
+ * them by range).
+ */
 enum long_only {
 	OPT_HOME = 256,
 	OPT_ROOT,
@@ -204,6 +272,13 @@ enum long_only {
 	OPT_QR_OUT,
 	OPT_QR_INVERT,
 	OPT_RECOVERY_CODES,
+	OPT_FIDO2,
+	OPT_UV,
+	OPT_RESIDENT,
+	OPT_TYPE,
+	OPT_ORIGIN,
+	OPT_PIN_FD,
+	OPT_IMPORT_PAMU2F,
 };
 
 static int
@@ -229,6 +304,13 @@ parse_options(int argc, char **argv, struct options *o)
 		{"qr-out", required_argument, NULL, OPT_QR_OUT},
 		{"qr-invert", no_argument, NULL, OPT_QR_INVERT},
 		{"recovery-codes", required_argument, NULL, OPT_RECOVERY_CODES},
+		{"fido2", no_argument, NULL, OPT_FIDO2},
+		{"uv", no_argument, NULL, OPT_UV},
+		{"resident", no_argument, NULL, OPT_RESIDENT},
+		{"type", required_argument, NULL, OPT_TYPE},
+		{"origin", required_argument, NULL, OPT_ORIGIN},
+		{"pin-fd", required_argument, NULL, OPT_PIN_FD},
+		{"import-pamu2f", required_argument, NULL, OPT_IMPORT_PAMU2F},
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -236,14 +318,22 @@ parse_options(int argc, char **argv, struct options *o)
 	};
 	uint64_t n;
 	size_t i;
-	int c, sources = 0;
+	int c, sources = 0, longindex = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->digits = MFA_OTP_DIGITS_DEFAULT;
 	o->period = MFA_OTP_PERIOD_DEFAULT;
 	o->alg = MFA_OTP_SHA1;
 	o->recovery_count = MFA_RECOVERY_DEFAULT_COUNT;
-	while ((c = getopt_long(argc, argv, "u:s:f:hV", longopts, NULL)) != -1) {
+	o->cose_type = MFA_FIDO2_ES256;
+	o->pin_fd = -1;
+	while ((c = getopt_long(argc, argv, "u:s:f:hV", longopts, &longindex)) != -1) {
+		/* What only an OTP token, or only --fido2, takes: checked below. */
+		if ((c >= OPT_ISSUER && c <= OPT_IMPORT_OATH) || c == OPT_NO_CONFIRM ||
+		    c == OPT_QR_OUT || c == OPT_QR_INVERT)
+			o->otp_option = longopts[longindex].name;
+		if (c >= OPT_UV && c <= OPT_PIN_FD)
+			o->fido2_option = longopts[longindex].name;
 		switch (c) {
 		case 'u':
 			o->user = optarg;
@@ -330,6 +420,44 @@ parse_options(int argc, char **argv, struct options *o)
 				return EXIT_USAGE;
 			o->recovery_count = (unsigned)n;
 			break;
+		case OPT_FIDO2:
+			o->fido2 = true;
+			break;
+		case OPT_UV:
+			o->uv = true;
+			break;
+		case OPT_RESIDENT:
+			o->resident = true;
+			break;
+		case OPT_TYPE:
+			if (strcmp(optarg, "es256") == 0) {
+				o->cose_type = MFA_FIDO2_ES256;
+			} else if (strcmp(optarg, "eddsa") == 0) {
+				o->cose_type = MFA_FIDO2_EDDSA;
+			} else if (strcmp(optarg, "rs256") == 0) {
+				o->cose_type = MFA_FIDO2_RS256;
+			} else {
+				fail("--type must be es256, eddsa or rs256");
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_ORIGIN:
+			if (!origin_valid(optarg)) {
+				fail("--origin must be 1 to %d printable characters without spaces "
+				     "(pam://HOSTNAME, as the module's origin=)",
+				     ORIGIN_MAX - 1);
+				return EXIT_USAGE;
+			}
+			o->origin = optarg;
+			break;
+		case OPT_PIN_FD:
+			if (parse_unsigned("--pin-fd", optarg, 0, INT_MAX, &n) != 0)
+				return EXIT_USAGE;
+			o->pin_fd = (int)n;
+			break;
+		case OPT_IMPORT_PAMU2F:
+			o->import_pamu2f = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0) {
 				o->json = true;
@@ -369,6 +497,23 @@ parse_options(int argc, char **argv, struct options *o)
 	if (sources > 1) {
 		fail("--secret, --secret-file, --import-google-authenticator and "
 		     "--import-oath-usersfile exclude each other");
+		return EXIT_USAGE;
+	}
+	if (o->fido2 && o->import_pamu2f != NULL) {
+		fail("--fido2 and --import-pamu2f exclude each other");
+		return EXIT_USAGE;
+	}
+	if ((o->fido2 || o->import_pamu2f != NULL) && o->command != CMD_ENROLL) {
+		fail("--fido2 and --import-pamu2f are for enroll");
+		return EXIT_USAGE;
+	}
+	if ((o->fido2 || o->import_pamu2f != NULL) && o->otp_option != NULL) {
+		fail("--%s is for an OTP token, not with %s", o->otp_option,
+		     o->fido2 ? "--fido2" : "--import-pamu2f");
+		return EXIT_USAGE;
+	}
+	if (!o->fido2 && o->fido2_option != NULL) {
+		fail("--%s needs --fido2", o->fido2_option);
 		return EXIT_USAGE;
 	}
 	if (o->home && o->store != NULL) {
@@ -566,12 +711,13 @@ iso_time(uint64_t t, char *buf, size_t size)
 
 /*
  * Read a file to import: not a link, a regular file with one name, at most
- * 1 MiB, owned by root, by us, or by `owner` (whose token it is).  Root
+ * max bytes, owned by root, by us, or by `owner` (whose token it is).  Root
  * reading a file of a third user's on someone's word would hand over that
- * user's seed.
+ * user's seed (or, for a pam_u2f file, let them name the keys that log the
+ * user in).
  */
 static int
-read_import_file(const char *path, uid_t owner, char **bufp, size_t *lenp)
+read_import_file(const char *path, uid_t owner, size_t max, char **bufp, size_t *lenp)
 {
 	struct stat st;
 	size_t off = 0;
@@ -586,8 +732,8 @@ read_import_file(const char *path, uid_t owner, char **bufp, size_t *lenp)
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-	    (unsigned long long)st.st_size > IMPORT_MAX_BYTES) {
-		fail("%s is not a regular file of at most %u bytes", path, IMPORT_MAX_BYTES);
+	    (unsigned long long)st.st_size > max) {
+		fail("%s is not a regular file of at most %zu bytes", path, max);
 		close(fd);
 		return -1;
 	}
@@ -645,7 +791,7 @@ read_secret_file(const char *path, uid_t owner, char *text)
 		text[strcspn(text, "\r\n")] = '\0';
 		return 0;
 	}
-	if (read_import_file(path, owner, &buf, &len) != 0)
+	if (read_import_file(path, owner, IMPORT_MAX_BYTES, &buf, &len) != 0)
 		return -1;
 	linelen = strcspn(buf, "\r\n");
 	if (linelen >= MFA_BASE32_TEXT_MAX) {
@@ -677,7 +823,7 @@ build_state(const struct options *o, const struct target *t, struct mfa_state **
 	if (o->import_ga != NULL || o->import_oath != NULL) {
 		const char *file = o->import_ga != NULL ? o->import_ga : o->import_oath;
 
-		if (read_import_file(file, t->account->uid, &buf, &len) != 0)
+		if (read_import_file(file, t->account->uid, IMPORT_MAX_BYTES, &buf, &len) != 0)
 			return 1;
 		mfa_parse_err_init(&perr, file);
 		if (o->import_ga != NULL) {
@@ -760,19 +906,19 @@ build_state(const struct options *o, const struct target *t, struct mfa_state **
 /* /etc/hostname holds one name; anything longer is not one. */
 #define HOSTNAME_FILE_MAX 4096
 
-static void
-default_issuer(const struct options *o, char *buf, size_t size)
+/*
+ * The name of the host the token is for: with --root the image's
+ * /etc/hostname, else this host's.  false when there is none.
+ */
+static bool
+host_name(const struct options *o, char *buf, size_t size)
 {
-	if (o->issuer != NULL) {
-		snprintf(buf, size, "%s", o->issuer);
-		return;
-	}
 	buf[0] = '\0';
 	if (o->root != NULL && strcmp(o->root, "/") != 0) {
 		/*
 		 * The image's own name, not the provisioning host's: links
 		 * resolve inside the root. A missing or unreadable file leaves
-		 * the fallback below.
+		 * buf empty.
 		 */
 		struct mfa_parse_err perr;
 		char *text = NULL;
@@ -792,6 +938,17 @@ default_issuer(const struct options *o, char *buf, size_t size)
 		buf[0] = '\0';
 	}
 	buf[size - 1] = '\0';
+	return buf[0] != '\0';
+}
+
+static void
+default_issuer(const struct options *o, char *buf, size_t size)
+{
+	if (o->issuer != NULL) {
+		snprintf(buf, size, "%s", o->issuer);
+		return;
+	}
+	(void)host_name(o, buf, size);
 	/* A ':' would split the label; an empty issuer is left out. */
 	for (char *p = buf; *p != '\0'; p++) {
 		if (*p == ':' || (unsigned char)*p < 0x20)
@@ -1016,21 +1173,31 @@ cmd_enroll(const struct options *o, struct target *t)
 	struct json_writer *w = NULL;
 	char issuer[256], *uri = NULL, *b32 = NULL;
 	const char *source = "generated";
-	bool interactive_qr, qr_written = false, stored = false;
+	bool interactive_qr, qr_written = false, stored = false, fido2_only;
 	struct stat qr_file;
+	size_t kept = 0;
 	int r, rc = 1;
 
 	mfa_parse_err_init(&perr, NULL);
-	/* Refuse early, before showing a secret that would never be stored. */
+	/*
+	 * Refuse early, before showing a secret that would never be stored.
+	 * A user with FIDO2 credentials only has no token to replace: one is
+	 * added.
+	 */
 	r = mfa_store_begin(t->store, t->account->name, &txn, &old, &perr);
 	mfa_store_end(&txn);
+	fido2_only = r == MFA_OK && old->kind == MFA_OTP_NONE;
 	mfa_state_free(&old);
-	if (r != MFA_ERR_NOT_FOUND && !o->force) {
+	if (r != MFA_ERR_NOT_FOUND && !fido2_only &&
+	    !(o->force && (r == MFA_OK || mfa_enroll_state_unusable(r)))) {
 		if (r == MFA_OK)
-			fail("%s has a token already (%s); --force replaces it", t->account->name,
-			     t->file);
-		else
+			fail("%s has a token already (%s); --force replaces it (keeping its FIDO2 "
+			     "credentials)",
+			     t->account->name, t->file);
+		else if (mfa_enroll_state_unusable(r))
 			fail("%s; --force replaces it", perr_text(&perr));
+		else
+			fail("%s", perr_text(&perr));
 		return 1;
 	}
 	if (build_state(o, t, &st, &source) != 0)
@@ -1082,8 +1249,9 @@ cmd_enroll(const struct options *o, struct target *t)
 	/* Everything the report needs exists before the token is stored. */
 	if (report_writer(o, &w) != 0)
 		goto out;
-	if (store_changed(mfa_store_create(t->store, t->account->name, st, o->force, &perr),
-			  &perr) != 0)
+	if (store_changed(
+		    mfa_enroll_store_token(t->store, t->account->name, st, o->force, &kept, &perr),
+		    &perr) != 0)
 		goto out;
 	stored = true;
 
@@ -1109,6 +1277,8 @@ cmd_enroll(const struct options *o, struct target *t)
 		json_bool(w, !o->no_confirm);
 		json_key(w, "store");
 		json_string(w, t->file);
+		json_key(w, "fido2_credentials");
+		json_uint(w, kept);
 		json_recovery(w, codes, o->recovery_count);
 		json_end_object(w);
 		if (json_writer_finish(w) != MFA_OK) {
@@ -1119,6 +1289,9 @@ cmd_enroll(const struct options *o, struct target *t)
 	} else {
 		printf("Token %s for %s: %s\n", o->no_confirm ? "stored" : "activated",
 		       t->account->name, t->file);
+		if (kept > 0)
+			printf("%s keeps %zu FIDO2 credential%s.\n", t->account->name, kept,
+			       kept == 1 ? "" : "s");
 		print_recovery_text(codes, o->recovery_count);
 	}
 	rc = 0;
@@ -1132,6 +1305,431 @@ out:
 	mfa_free_string(uri);
 	mfa_free_string(b32);
 	mfa_state_free(&st);
+	return rc;
+}
+
+/* ---- FIDO2 / U2F security keys ---- */
+
+/* A signal that came while the PIN was read with the echo off (the main layer's own). */
+static volatile sig_atomic_t pin_signal;
+
+static void
+on_pin_signal(int sig)
+{
+	pin_signal = sig;
+}
+
+/*
+ * One line from fd, without its newline, as a new string in *pinp (a
+ * secret: the caller frees it with mfa_free_string).  Read a byte at a
+ * time, so nothing after the line is taken and no buffer keeps a copy.
+ */
+static int
+read_pin_line(int fd, char **pinp)
+{
+	char buf[MFA_FIDO2_PIN_MAX + 1];
+	size_t len = 0;
+	bool too_long = false, got = false;
+	ssize_t n;
+	char c;
+
+	*pinp = NULL;
+	for (;;) {
+		if (pin_signal != 0)
+			break;
+		n = read(fd, &c, 1);
+		if (n < 0 && errno == EINTR && pin_signal == 0)
+			continue;
+		if (n <= 0 || c == '\n')
+			break;
+		got = true;
+		if (len < MFA_FIDO2_PIN_MAX)
+			buf[len++] = c;
+		else
+			too_long = true;
+	}
+	c = '\0';
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	buf[len] = '\0';
+	if (pin_signal != 0 || !got || len == 0 || too_long) {
+		mfa_wipe(buf, sizeof(buf));
+		if (too_long && pin_signal == 0)
+			fail("the PIN is longer than %d bytes", MFA_FIDO2_PIN_MAX);
+		else if (pin_signal == 0)
+			fail("no PIN was given");
+		return MFA_ERR_FIDO2_PIN;
+	}
+	*pinp = strdup(buf);
+	mfa_wipe(buf, sizeof(buf));
+	return *pinp != NULL ? MFA_OK : MFA_ERR_NOMEM;
+}
+
+/* Best effort: a prompt that cannot be shown does not stop the PIN from being read. */
+static void
+tty_write(int fd, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		text += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+set_terminal(int fd, const struct termios *tio)
+{
+	/*
+	 * Retried when a signal interrupts it (the echo must come back), but not
+	 * in the background, where every try is stopped by SIGTTOU.
+	 */
+	while (tcsetattr(fd, TCSAFLUSH, tio) != 0 && errno == EINTR && pin_signal != SIGTTOU)
+		;
+}
+
+/* Ask for the PIN on the terminal, with the echo off. */
+static int
+read_pin_terminal(char **pinp)
+{
+	static const int sigs[] = {SIGINT, SIGHUP, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU};
+	static const char prompt[] = "Security key PIN: ";
+	struct sigaction sa, saved[sizeof(sigs) / sizeof(sigs[0])];
+	struct termios old, quiet;
+	size_t i;
+	int fd, r, sig;
+
+	*pinp = NULL;
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || tcgetattr(fd, &old) != 0) {
+		fail("no terminal to ask for the security key's PIN on: give it with --pin-fd N");
+		if (fd >= 0)
+			close(fd);
+		return MFA_ERR_FIDO2_PIN;
+	}
+	pin_signal = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_pin_signal; /* no SA_RESTART: the read returns */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, &saved[i]);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tty_write(fd, prompt);
+	set_terminal(fd, &quiet);
+	r = read_pin_line(fd, pinp);
+	set_terminal(fd, &old);
+	tty_write(fd, "\n");
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &saved[i], NULL);
+	close(fd);
+	if ((sig = pin_signal) != 0) {
+		/* The terminal is as it was: now the signal may do what it does. */
+		mfa_free_string(*pinp);
+		*pinp = NULL;
+		pin_signal = 0;
+		(void)raise(sig);
+		return MFA_ERR_FIDO2_PIN;
+	}
+	return r;
+}
+
+/* The backend asks for the PIN (ask_pin of fido2_device.h). */
+static int
+fido2_ask_pin(void *arg, char **pinp)
+{
+	const struct options *o = arg;
+
+	if (o->pin_fd >= 0)
+		return read_pin_line(o->pin_fd, pinp);
+	return read_pin_terminal(pinp);
+}
+
+/* The backend says to touch the key. */
+static void
+fido2_tell(void *arg, const char *text)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", text);
+	fflush(stderr);
+}
+
+/* The relying party: --origin, or pam:// and the host's name, as pam_u2f's default. */
+static int
+fido2_origin(const struct options *o, char *buf, size_t size)
+{
+	char host[ORIGIN_MAX];
+
+	if (o->origin != NULL) {
+		snprintf(buf, size, "%s", o->origin);
+		return 0;
+	}
+	if (!host_name(o, host, sizeof(host)) ||
+	    snprintf(buf, size, "pam://%s", host) >= (int)size || !origin_valid(buf)) {
+		fail("cannot make the default origin pam://HOSTNAME from %s: give --origin",
+		     o->root != NULL ? "the image's /etc/hostname" : "this host's name");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+cose_name(enum mfa_fido2_cose type)
+{
+	switch (type) {
+	case MFA_FIDO2_EDDSA:
+		return "eddsa";
+	case MFA_FIDO2_RS256:
+		return "rs256";
+	case MFA_FIDO2_ES256:
+		break;
+	}
+	return "es256";
+}
+
+/* Why the device did not register a credential. */
+static void
+register_failed(int r, const struct target *t)
+{
+	switch (r) {
+	case MFA_ERR_NOT_FOUND:
+		fail("no security key found: plug one in; nothing was written");
+		break;
+	case MFA_ERR_EXISTS:
+		fail("this security key is registered for %s already; nothing was written",
+		     t->account->name);
+		break;
+	case MFA_ERR_FIDO2_PIN:
+		fail("the security key's PIN was wrong or not given, or the key is blocked; "
+		     "nothing was written");
+		break;
+	case MFA_ERR_FIDO2_DEVICE:
+		fail("the security key failed, timed out, was not touched, or cannot do what was "
+		     "asked (--uv needs a PIN or built-in verification); nothing was written");
+		break;
+	case MFA_ERR_FIDO2_SIGNATURE:
+		fail("the security key's attestation does not verify; nothing was written");
+		break;
+	default:
+		fail("cannot register the security key: %s; nothing was written", mfa_strerror(r));
+		break;
+	}
+}
+
+/*
+ * What the user has before anything is asked of the device or read from a
+ * file: *oldp (NULL for no state).  A state that cannot be read is refused,
+ * unless --force will replace it.
+ */
+static int
+read_existing(const struct options *o, const struct target *t, struct mfa_state **oldp)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_parse_err perr;
+	int r;
+
+	*oldp = NULL;
+	mfa_parse_err_init(&perr, NULL);
+	r = mfa_store_begin(t->store, t->account->name, &txn, oldp, &perr);
+	mfa_store_end(&txn);
+	if (r == MFA_OK || r == MFA_ERR_NOT_FOUND)
+		return 0;
+	if (mfa_enroll_state_unusable(r) && o->force)
+		return 0;
+	fail("%s%s", perr_text(&perr),
+	     mfa_enroll_state_unusable(r) ? "; --force replaces it with a new state" : "");
+	return 1;
+}
+
+/*
+ * Store creds for the user and report it: the common end of --fido2 and
+ * --import-pamu2f.  source is "device" or "pam_u2f".
+ */
+static int
+store_fido2(const struct options *o, const struct target *t, const struct mfa_fido2_cred *creds,
+	    size_t n, const char *source, const char *origin)
+{
+	char(*codes)[MFA_RECOVERY_CODE_SIZE] = NULL;
+	struct mfa_enroll_fido2_store_params sp;
+	struct mfa_enroll_fido2_result res;
+	struct mfa_parse_err perr;
+	struct json_writer *w = NULL;
+	char **texts = NULL;
+	size_t i, nold = 0;
+	int r, rc = 1;
+
+	mfa_parse_err_init(&perr, NULL);
+	/* Everything the report needs exists before the state is changed. */
+	if ((texts = calloc(n, sizeof(*texts))) == NULL ||
+	    (o->recovery_count > 0 &&
+	     (codes = calloc(o->recovery_count, sizeof(*codes))) == NULL)) {
+		fail("out of memory; nothing was written");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = mfa_fido2_cred_format(&creds[i], &texts[i])) != MFA_OK) {
+			fail("credential %zu: %s; nothing was written", i + 1, mfa_strerror(r));
+			goto out;
+		}
+		if (creds[i].old_format)
+			nold++;
+	}
+	if (report_writer(o, &w) != 0)
+		goto out;
+	memset(&sp, 0, sizeof(sp));
+	sp.now = time(NULL);
+	sp.nrecovery = o->recovery_count;
+	sp.iterations = MFA_RECOVERY_ITERATIONS;
+	sp.codes = codes;
+	sp.replace_unusable = o->force;
+	r = mfa_enroll_fido2_store(t->store, t->account->name, creds, n, &sp, &res, &perr);
+	if (store_changed(r, &perr) != 0)
+		goto out;
+	if (nold > 0)
+		fprintf(stderr,
+			"%s: %zu credential%s in pam_u2f's old format: the module checks %s with "
+			"its appid=, which must be pam_u2f's appid (by default its origin)\n",
+			progname, nold, nold == 1 ? " is" : "s are", nold == 1 ? "it" : "them");
+	if (o->json) {
+		json_begin_object(w);
+		json_key(w, "user");
+		json_string(w, t->account->name);
+		json_key(w, "type");
+		json_string(w, "fido2");
+		json_key(w, "source");
+		json_string(w, source);
+		json_key(w, "origin");
+		if (origin != NULL)
+			json_string(w, origin);
+		else
+			json_null(w);
+		json_key(w, "credentials");
+		json_begin_array(w);
+		for (i = 0; i < n; i++)
+			json_string(w, texts[i]);
+		json_end_array(w);
+		json_key(w, "fido2_credentials");
+		json_uint(w, res.nfido2);
+		json_key(w, "otp_token");
+		json_string(w, mfa_otp_kind_name(res.kind));
+		json_key(w, "new_state");
+		json_bool(w, res.created);
+		json_key(w, "store");
+		json_string(w, t->file);
+		json_recovery(w, codes, res.created ? o->recovery_count : 0);
+		json_end_object(w);
+		if (json_writer_finish(w) != MFA_OK) {
+			fail("the FIDO2 credentials are stored, but the JSON report could not be "
+			     "written");
+			goto out;
+		}
+	} else {
+		printf("%s %zu FIDO2 credential%s for %s: %s\n",
+		       strcmp(source, "device") == 0 ? "Registered" : "Imported", n,
+		       n == 1 ? "" : "s", t->account->name, t->file);
+		for (i = 0; i < n; i++)
+			printf("  %s%s%s%s%s\n", cose_name(creds[i].type),
+			       creds[i].resident ? ", resident" : "",
+			       creds[i].verification ? ", +verification" : "",
+			       creds[i].pin ? ", +pin" : "",
+			       creds[i].old_format ? ", old format" : "");
+		printf("%s has %zu FIDO2 credential%s and %s.\n", t->account->name, res.nfido2,
+		       res.nfido2 == 1 ? "" : "s",
+		       res.kind == MFA_OTP_TOTP   ? "a TOTP token"
+		       : res.kind == MFA_OTP_HOTP ? "an HOTP token"
+						  : "no OTP token");
+		if (res.created)
+			print_recovery_text(codes, o->recovery_count);
+	}
+	rc = 0;
+out:
+	for (i = 0; texts != NULL && i < n; i++)
+		free(texts[i]);
+	free(texts);
+	if (codes != NULL)
+		mfa_freezero(codes, o->recovery_count * sizeof(*codes));
+	json_writer_free(&w);
+	return rc;
+}
+
+/* enroll --fido2: register a security key. */
+static int
+cmd_fido2(const struct options *o, struct target *t)
+{
+	struct mfa_enroll_fido2_request req;
+	struct mfa_fido2_cred cred;
+	struct mfa_state *old = NULL;
+	char origin[ORIGIN_MAX + 8];
+	int r, rc = 1;
+
+	if (fido2_origin(o, origin, sizeof(origin)) != 0 || read_existing(o, t, &old) != 0)
+		return 1;
+	if (old != NULL && old->nfido2 >= MFA_STATE_FIDO2_MAX) {
+		fail("%s has %d FIDO2 credentials, the most there can be; nothing was written",
+		     t->account->name, MFA_STATE_FIDO2_MAX);
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.rp_id = origin;
+	req.user_name = t->account->name;
+	req.type = o->cose_type;
+	req.resident = o->resident;
+	req.uv = o->uv;
+	req.existing = old;
+	req.ask_pin = fido2_ask_pin;
+	req.tell = fido2_tell;
+	req.arg = (void *)(uintptr_t)o;
+	fprintf(stderr, "Registering a security key for %s (%s, origin %s).\n", t->account->name,
+		cose_name(o->cose_type), origin);
+	if ((r = mfa_enroll_fido2_register(FIDO2_BACKEND, &req, &cred)) != MFA_OK) {
+		register_failed(r, t);
+		goto out;
+	}
+	rc = store_fido2(o, t, &cred, 1, "device", origin);
+out:
+	mfa_state_free(&old);
+	return rc;
+}
+
+/* enroll --import-pamu2f FILE: the user's credentials from a pam_u2f mapping file. */
+static int
+cmd_import_pamu2f(const struct options *o, struct target *t)
+{
+	const struct mfa_fido2_user *u;
+	struct mfa_fido2_map *map = NULL;
+	struct mfa_state *old = NULL;
+	struct mfa_parse_err perr;
+	char *buf = NULL;
+	size_t len = 0;
+	int r, rc = 1;
+
+	if (read_existing(o, t, &old) != 0)
+		return 1;
+	mfa_state_free(&old); /* read again under the lock when storing */
+	if (read_import_file(o->import_pamu2f, t->account->uid, MFA_FIDO2_FILE_MAX, &buf, &len) !=
+	    0)
+		return 1;
+	mfa_parse_err_init(&perr, o->import_pamu2f);
+	r = mfa_fido2_map_parse(buf, len, o->import_pamu2f, &map, &perr);
+	free(buf); /* public keys and key handles: nothing secret */
+	if (r != MFA_OK) {
+		fail("cannot import: %s", perr_text(&perr));
+		goto out;
+	}
+	if ((u = mfa_fido2_map_find(map, t->account->name)) == NULL) {
+		fail("%s has no line for %s; nothing was written", o->import_pamu2f,
+		     t->account->name);
+		goto out;
+	}
+	rc = store_fido2(o, t, u->creds, u->ncreds, "pam_u2f", NULL);
+out:
+	mfa_fido2_map_free(&map);
 	return rc;
 }
 
@@ -1151,6 +1749,8 @@ json_state_fields(struct json_writer *w, const struct mfa_state *st, time_t now)
 	json_uint(w, st->locked_until);
 	json_key(w, "recovery_codes_left");
 	json_uint(w, st->nrecovery);
+	json_key(w, "fido2_credentials");
+	json_uint(w, st->nfido2);
 }
 
 /* List every token of the store (or the user's own), with its state. */
@@ -1189,8 +1789,8 @@ cmd_list(const struct options *o, struct target *t)
 		json_key(w, "tokens");
 		json_begin_array(w);
 	} else {
-		printf("%-20s %-4s %-6s %-6s %-20s %-8s %-20s %s\n", "USER", "TYPE", "ALG",
-		       "DIGITS", "LAST USE", "FAILURES", "LOCKED UNTIL", "RECOVERY LEFT");
+		printf("%-20s %-4s %-6s %-6s %-20s %-8s %-20s %-13s %s\n", "USER", "TYPE", "ALG",
+		       "DIGITS", "LAST USE", "FAILURES", "LOCKED UNTIL", "RECOVERY LEFT", "FIDO2");
 	}
 	for (i = 0; i < n; i++) {
 		struct mfa_store_txn *txn = NULL;
@@ -1229,9 +1829,9 @@ cmd_list(const struct options *o, struct target *t)
 				snprintf(digits, sizeof(digits), "%u", st->digits);
 			else
 				snprintf(digits, sizeof(digits), "-");
-			printf("%-20s %-4s %-6s %-6s %-20s %-8u %-20s %zu\n", users[i],
+			printf("%-20s %-4s %-6s %-6s %-20s %-8u %-20s %-13zu %zu\n", users[i],
 			       mfa_otp_kind_name(st->kind), token ? mfa_otp_alg_name(st->alg) : "-",
-			       digits, last, st->failures, locked, st->nrecovery);
+			       digits, last, st->failures, locked, st->nrecovery, st->nfido2);
 		} else {
 			printf("%-20s unusable: %s\n", users[i], perr_text(&perr));
 		}
@@ -1373,7 +1973,12 @@ main(int argc, char **argv)
 	}
 	switch (o.command) {
 	case CMD_ENROLL:
-		rc = cmd_enroll(&o, &t);
+		if (o.fido2)
+			rc = cmd_fido2(&o, &t);
+		else if (o.import_pamu2f != NULL)
+			rc = cmd_import_pamu2f(&o, &t);
+		else
+			rc = cmd_enroll(&o, &t);
 		break;
 	case CMD_LIST:
 		rc = cmd_list(&o, &t);
