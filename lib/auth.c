@@ -189,7 +189,7 @@ decide_fido2(struct mfa_state *st, const struct mfa_policy *pol, const struct mf
 		d->failures = st->failures;
 		return MFA_OK;
 	}
-	r = mfa_factor_fido2_authenticate(st, pol, io, &detail);
+	r = io->authenticate(st, pol, io, &detail);
 	if (r == MFA_OK) {
 		d->result = MFA_RESULT_SUCCESS;
 		d->reason = "accepted";
@@ -300,7 +300,7 @@ mfa_auth_check_fido2(struct mfa_store *store, const char *user, const struct mfa
 {
 	struct auth_attempt at = {.response = NULL, .io = io};
 
-	if (io == NULL)
+	if (io == NULL || io->authenticate == NULL)
 		return MFA_ERR_INVALID_ARG;
 	return auth_run(store, user, &at, now, pol, d, perr);
 }

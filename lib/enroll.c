@@ -342,6 +342,17 @@ mfa_enroll_fido2_new_state(const struct mfa_fido2_cred *creds, size_t n, time_t 
 }
 
 int
+mfa_enroll_fido2_remove(struct mfa_state *st, size_t i)
+{
+	if (st == NULL || i >= st->nfido2 || (st->kind == MFA_OTP_NONE && st->nfido2 == 1))
+		return MFA_ERR_INVALID_ARG;
+	memmove(&st->fido2[i], &st->fido2[i + 1], (st->nfido2 - i - 1) * sizeof(st->fido2[0]));
+	if (--st->nfido2 == 0)
+		drop_fido2(st);
+	return MFA_OK;
+}
+
+int
 mfa_enroll_fido2_register(const struct mfa_fido2_backend *be,
 			  const struct mfa_enroll_fido2_request *req, struct mfa_fido2_cred *credp)
 {

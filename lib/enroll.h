@@ -109,6 +109,14 @@ int mfa_enroll_fido2_add(struct mfa_state *st, const struct mfa_fido2_cred *cred
 int mfa_enroll_fido2_new_state(const struct mfa_fido2_cred *creds, size_t n, time_t now,
 			       struct mfa_enroll_fido2_refusal *refusalp, struct mfa_state **stp);
 
+/*
+ * Remove st's FIDO2 credential i (0-based), keeping the order of the rest.
+ * MFA_ERR_INVALID_ARG for no such credential, or for the only credential of
+ * a state without an OTP token (it would hold nothing to log in with:
+ * remove the whole state instead).
+ */
+int mfa_enroll_fido2_remove(struct mfa_state *st, size_t i);
+
 /* A registration on a security key. */
 struct mfa_enroll_fido2_request {
 	const char *rp_id;     /* the module's origin= (pam://HOSTNAME by default) */

@@ -13,8 +13,20 @@
 #include "factor.h"
 #include "fido2_device.h"
 
+struct mfa_fido2_io;
+
+/* mfa_factor_fido2_authenticate's type: auth.c calls it through mfa_fido2_io. */
+typedef int (*mfa_fido2_authenticate_fn)(struct mfa_state *st, const struct mfa_policy *pol,
+					 const struct mfa_fido2_io *io,
+					 struct mfa_factor_detail *detail);
+
 /* How to reach the authenticator and the person at it. */
 struct mfa_fido2_io {
+	/*
+	 * mfa_factor_fido2_authenticate, or the same from the plugin
+	 * (fido2_plugin.h): the module does not link libfido2 itself.
+	 */
+	mfa_fido2_authenticate_fn authenticate;
 	const struct mfa_fido2_backend *backend;
 	mfa_fido2_ask_pin_fn ask_pin; /* NULL: no PIN can be given */
 	mfa_fido2_tell_fn tell;       /* NULL: say nothing */

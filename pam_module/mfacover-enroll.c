@@ -102,8 +102,9 @@ struct options {
 	enum mfa_fido2_cose cose_type;
 	int pin_fd; /* --pin-fd, or -1: ask on the terminal */
 	const char *import_pamu2f;
-	const char *otp_option;   /* the last option given that only an OTP token takes */
-	const char *fido2_option; /* the last option given that only --fido2 takes */
+	unsigned fido2_credential; /* revoke: only this one (from 1); 0: everything */
+	const char *otp_option;    /* the last option given that only an OTP token takes */
+	const char *fido2_option;  /* the last option given that only --fido2 takes */
 };
 
 /* Everything one command works on, resolved from the options. */
@@ -151,6 +152,7 @@ help(void)
 	       "  list            list tokens with last use, lockout, recovery codes left and\n"
 	       "                  FIDO2 credentials\n"
 	       "  revoke          remove a user's token, recovery codes and FIDO2 credentials\n"
+	       "                  (or one credential, --fido2-credential N)\n"
 	       "  reset-lockout   clear a user's failure count and lockout\n"
 	       "  recovery-codes  replace a user's recovery codes by new ones\n"
 	       "\n"
@@ -185,6 +187,9 @@ help(void)
 	       "                      terminal\n"
 	       "      --import-pamu2f FILE\n"
 	       "                      import the user's line of a pam_u2f mapping file\n"
+	       "      --fido2-credential N\n"
+	       "                      revoke: only the user's N-th FIDO2 credential (as\n"
+	       "                      list --user NAME numbers them)\n"
 	       "      --force         replace an existing token (FIDO2 credentials are kept),\n"
 	       "                      or a state file that cannot be read\n"
 	       "      --no-confirm    activate without asking for a first code\n"
@@ -279,6 +284,7 @@ enum long_only {
 	OPT_ORIGIN,
 	OPT_PIN_FD,
 	OPT_IMPORT_PAMU2F,
+	OPT_FIDO2_CREDENTIAL,
 };
 
 static int
@@ -311,6 +317,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{"origin", required_argument, NULL, OPT_ORIGIN},
 		{"pin-fd", required_argument, NULL, OPT_PIN_FD},
 		{"import-pamu2f", required_argument, NULL, OPT_IMPORT_PAMU2F},
+		{"fido2-credential", required_argument, NULL, OPT_FIDO2_CREDENTIAL},
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -458,6 +465,12 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_IMPORT_PAMU2F:
 			o->import_pamu2f = optarg;
 			break;
+		case OPT_FIDO2_CREDENTIAL:
+			if (parse_unsigned("--fido2-credential", optarg, 1, MFA_STATE_FIDO2_MAX,
+					   &n) != 0)
+				return EXIT_USAGE;
+			o->fido2_credential = (unsigned)n;
+			break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0) {
 				o->json = true;
@@ -510,6 +523,10 @@ parse_options(int argc, char **argv, struct options *o)
 	if ((o->fido2 || o->import_pamu2f != NULL) && o->otp_option != NULL) {
 		fail("--%s is for an OTP token, not with %s", o->otp_option,
 		     o->fido2 ? "--fido2" : "--import-pamu2f");
+		return EXIT_USAGE;
+	}
+	if (o->fido2_credential > 0 && o->command != CMD_REVOKE) {
+		fail("--fido2-credential is for revoke");
 		return EXIT_USAGE;
 	}
 	if (!o->fido2 && o->fido2_option != NULL) {
@@ -1751,6 +1768,39 @@ json_state_fields(struct json_writer *w, const struct mfa_state *st, time_t now)
 	json_uint(w, st->nrecovery);
 	json_key(w, "fido2_credentials");
 	json_uint(w, st->nfido2);
+	json_key(w, "fido2");
+	json_begin_array(w);
+	for (size_t i = 0; i < st->nfido2; i++) {
+		char *text = NULL;
+
+		json_begin_object(w);
+		json_key(w, "credential");
+		if (mfa_fido2_cred_format(&st->fido2[i].cred, &text) == MFA_OK)
+			json_string(w, text);
+		else
+			json_null(w);
+		free(text);
+		json_key(w, "counter");
+		json_uint(w, st->fido2[i].counter);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+/* One user's FIDO2 credentials, numbered as revoke --fido2-credential takes them. */
+static void
+print_fido2_text(const struct mfa_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nfido2; i++) {
+		const struct mfa_fido2_cred *c = &st->fido2[i].cred;
+
+		printf("  fido2 %zu: %s%s%s%s%s, counter %lu\n", i + 1, cose_name(c->type),
+		       c->resident ? ", resident" : "", c->verification ? ", +verification" : "",
+		       c->pin ? ", +pin" : "", c->old_format ? ", old format" : "",
+		       (unsigned long)st->fido2[i].counter);
+	}
 }
 
 /* List every token of the store (or the user's own), with its state. */
@@ -1832,6 +1882,8 @@ cmd_list(const struct options *o, struct target *t)
 			printf("%-20s %-4s %-6s %-6s %-20s %-8u %-20s %-13zu %zu\n", users[i],
 			       mfa_otp_kind_name(st->kind), token ? mfa_otp_alg_name(st->alg) : "-",
 			       digits, last, st->failures, locked, st->nrecovery, st->nfido2);
+			if (o->user != NULL || t->fixed_name != NULL)
+				print_fido2_text(st);
 		} else {
 			printf("%-20s unusable: %s\n", users[i], perr_text(&perr));
 		}
@@ -1880,6 +1932,37 @@ report_done(const struct options *o, const struct target *t, struct json_writer 
 	return 0;
 }
 
+/* revoke --fido2-credential N: one security key, under the user's lock. */
+static int
+revoke_fido2(const struct options *o, struct target *t, struct json_writer *w)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	char what[64];
+	int rc = 1;
+
+	mfa_parse_err_init(&perr, NULL);
+	if (mfa_store_begin(t->store, t->account->name, &txn, &st, &perr) != MFA_OK) {
+		fail("%s", perr_text(&perr));
+		return 1;
+	}
+	if (o->fido2_credential > st->nfido2) {
+		fail("%s has %zu FIDO2 credential%s (see list --user %s); nothing was changed",
+		     t->account->name, st->nfido2, st->nfido2 == 1 ? "" : "s", t->account->name);
+	} else if (mfa_enroll_fido2_remove(st, o->fido2_credential - 1) != MFA_OK) {
+		fail("that is the only credential of %s, who has no OTP token: revoke without "
+		     "--fido2-credential removes the whole state; nothing was changed",
+		     t->account->name);
+	} else if (store_changed(mfa_store_commit(txn, st, &perr), &perr) == 0) {
+		snprintf(what, sizeof(what), "fido2 credential %u revoked", o->fido2_credential);
+		rc = report_done(o, t, w, what, NULL, 0);
+	}
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	return rc;
+}
+
 static int
 cmd_revoke(const struct options *o, struct target *t)
 {
@@ -1890,6 +1973,11 @@ cmd_revoke(const struct options *o, struct target *t)
 	mfa_parse_err_init(&perr, NULL);
 	if (report_writer(o, &w) != 0)
 		return 1;
+	if (o->fido2_credential > 0) {
+		rc = revoke_fido2(o, t, w);
+		json_writer_free(&w);
+		return rc;
+	}
 	rc = store_changed(mfa_store_remove(t->store, t->account->name, &perr), &perr);
 	if (rc == 0)
 		rc = report_done(o, t, w, "revoked", NULL, 0);

@@ -11,6 +11,7 @@
  * PAM_SERVICE_ERR for bad arguments; every other outcome and every error is
  * a failure (PAM_AUTH_ERR, PAM_CONV_ERR, PAM_BUF_ERR).
  */
+#include <dlfcn.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "auth.h"
 #include "evidence_log.h"
 #include "factor_fido2.h"
+#include "fido2_plugin.h"
 #include "groups.h"
 #include "input.h"
 #include "mfa_mem.h"
@@ -38,11 +40,10 @@
 #include "store_dir.h"
 
 #ifdef MFA_TEST_SOFT_FIDO2
-/* Test builds only: the software authenticator of tests/support. */
+/* Test builds only: the software authenticator of tests/support, linked in. */
 #include "soft_fido2.h"
-#define FIDO2_BACKEND (&soft_fido2_file_backend)
-#else
-#define FIDO2_BACKEND (&mfa_fido2_backend_libfido2)
+static const struct mfa_fido2_plugin soft_plugin =
+	MFA_FIDO2_PLUGIN_INIT(mfa_factor_fido2_authenticate, &soft_fido2_file_backend);
 #endif
 
 struct pam_ctx {
@@ -55,6 +56,8 @@ struct pam_ctx {
 	gid_t privs_groups[PAM_MODUTIL_NGROUPS];
 	char origin[MFA_CONFIG_RP_ID_MAX + 64];
 	char appid[MFA_CONFIG_RP_ID_MAX + 64];
+	void *fido2_handle;                   /* dlopen of the plugin */
+	const struct mfa_fido2_plugin *fido2; /* loaded for this call */
 };
 
 static const char *
@@ -337,7 +340,7 @@ fido2_get_assertion_as_caller(void *arg, const struct mfa_fido2_get_request *req
 
 	if (was_dropped && leave_store_identity(ctx) != PAM_SUCCESS)
 		return MFA_ERR_FIDO2_DEVICE;
-	r = FIDO2_BACKEND->get_assertion(FIDO2_BACKEND->ctx, req, got);
+	r = ctx->fido2->backend->get_assertion(ctx->fido2->backend->ctx, req, got);
 	if (was_dropped && enter_store_identity(ctx) != PAM_SUCCESS) {
 		/* Not the user again: nothing may be written. */
 		mfa_wipe(got, sizeof(*got));
@@ -346,18 +349,66 @@ fido2_get_assertion_as_caller(void *arg, const struct mfa_fido2_get_request *req
 	return r;
 }
 
-/* Try the security key; *d is the decision. */
+/*
+ * Load the FIDO2 plugin (fido2_plugin.h) for this call; dlclose'd by
+ * pam_sm_authenticate.  Returns false, with the reason in detail, when it
+ * is missing or of another build.
+ */
+static bool
+load_fido2(struct pam_ctx *ctx, char *detail, size_t detailsz)
+{
+#ifdef MFA_TEST_SOFT_FIDO2
+	(void)detail;
+	(void)detailsz;
+	ctx->fido2 = &soft_plugin;
+	return true;
+#else
+	const struct mfa_fido2_plugin *p;
+	const char *err;
+
+	if (ctx->fido2 != NULL)
+		return true;
+	if ((ctx->fido2_handle = dlopen(MFACOVER_FIDO2_PLUGIN, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		err = dlerror();
+		snprintf(detail, detailsz, "%s", err != NULL ? err : MFACOVER_FIDO2_PLUGIN);
+		return false;
+	}
+	p = dlsym(ctx->fido2_handle, MFA_FIDO2_PLUGIN_SYMBOL);
+	if (!mfa_fido2_plugin_matches(p)) {
+		snprintf(detail, detailsz, "%s: not of this build of pam_mfacover",
+			 MFACOVER_FIDO2_PLUGIN);
+		dlclose(ctx->fido2_handle);
+		ctx->fido2_handle = NULL;
+		return false;
+	}
+	ctx->fido2 = p;
+	return true;
+#endif
+}
+
+static void
+unload_fido2(struct pam_ctx *ctx)
+{
+	ctx->fido2 = NULL;
+	if (ctx->fido2_handle != NULL) {
+		dlclose(ctx->fido2_handle);
+		ctx->fido2_handle = NULL;
+	}
+}
+
+/* Ask the security key through the loaded plugin; *d is the decision. */
 static int
-run_fido2(struct pam_ctx *ctx, const struct mfa_policy *pol, struct mfa_decision *d,
-	  struct mfa_parse_err *perr)
+run_fido2_loaded(struct pam_ctx *ctx, const struct mfa_policy *pol, struct mfa_decision *d,
+		 struct mfa_parse_err *perr)
 {
 	struct mfa_fido2_backend backend = {
-		.name = FIDO2_BACKEND->name,
+		.name = ctx->fido2->backend->name,
 		.ctx = ctx,
 		.get_assertion = fido2_get_assertion_as_caller,
 		.make_credential = NULL,
 	};
 	struct mfa_fido2_io io = {
+		.authenticate = ctx->fido2->authenticate,
 		.backend = &backend,
 		.ask_pin = fido2_ask_pin,
 		.tell = fido2_tell,
@@ -371,6 +422,29 @@ run_fido2(struct pam_ctx *ctx, const struct mfa_policy *pol, struct mfa_decision
 		return MFA_ERR_IO;
 	}
 	return run_store(ctx, &job, pol, d, perr);
+}
+
+/*
+ * Try the security key; *d is the decision.  Without the plugin: a failed
+ * decision with fido2_absent set (a code may still be asked for), and the
+ * reason in the log.
+ */
+static int
+run_fido2(struct pam_ctx *ctx, const struct mfa_policy *pol, struct mfa_decision *d,
+	  struct mfa_parse_err *perr)
+{
+	char why[MFA_PARSE_ERR_MSG_MAX];
+
+	if (!load_fido2(ctx, why, sizeof(why))) {
+		pam_syslog(ctx->pamh, LOG_ERR, "cannot load the FIDO2 factor: %s", why);
+		memset(d, 0, sizeof(*d));
+		d->result = MFA_RESULT_FAIL;
+		d->factor = "fido2";
+		d->reason = "fido2_support_not_installed";
+		d->fido2_absent = true;
+		return MFA_OK;
+	}
+	return run_fido2_loaded(ctx, pol, d, perr);
 }
 
 static void
@@ -570,6 +644,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			   mfa_input_mode_name(ctx.cfg.input),
 			   ctx.cfg.store_home ? "home" : ctx.cfg.store_dir);
 	rc = authenticate(&ctx);
+	unload_fido2(&ctx);
 	mfa_module_config_release(&ctx.cfg);
 	return rc;
 }

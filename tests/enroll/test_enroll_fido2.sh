@@ -363,5 +363,32 @@ bad "--import-pamu2f with --uv" 64 "needs --fido2" key1 --store /var/lib/mfacove
 	--import-pamu2f "$work/u2f_mappings" --uv
 [[ ! -e $store2/gina ]] && ok || fail "gina has a state in the second store"
 
+# --- 10. one lost key: revoke --fido2-credential N ----------------------------------------
+out=$(mfe key1 list --store /var/lib/mfacover --user alice --format json)
+expect "list: alice's credentials with their counters" "2 1" \
+	"$(python3 -c 'import json,sys
+print(" ".join(str(c["counter"]) for c in json.load(sys.stdin)["tokens"][0]["fido2"]))' <<<"$out")"
+expect "list: as the state holds them" "$(fido2_lines "$store/alice")" \
+	"$(python3 -c 'import json,sys
+print("\n".join(c["credential"] for c in json.load(sys.stdin)["tokens"][0]["fido2"]))' <<<"$out")"
+out=$(mfe key1 list --store /var/lib/mfacover --user alice)
+has "$out" "  fido2 2: rs256, counter 1" "text list numbers the credentials"
+kept=$(fido2_lines "$store/alice" | sed -n 2p)
+out=$(mfe key1 revoke --store /var/lib/mfacover --user alice --fido2-credential 1 --format json)
+expect "revoke one key exit" 0 $?
+expect "revoke one key: done" "fido2 credential 1 revoked" "$(json_get done <<<"$out")"
+expect "the other key stays" "$kept" "$(fido2_lines "$store/alice")"
+expect "alice keeps her TOTP token" "secret=$SECRET" "$(state "$store/alice" | grep '^secret=')"
+expect "the revoked key cannot log in" PAM_AUTH_ERR "$(pam key1 fido2 alice x)"
+expect "the other one can" PAM_SUCCESS "$(pam key2 fido2 alice x)"
+bad "no such credential" 1 "has 1 FIDO2 credential" key1 revoke --store /var/lib/mfacover \
+	--user alice --fido2-credential 2
+bad "the only key of a FIDO2-only user" 1 "removes the whole state" key1 revoke \
+	--store /var/lib/mfacover --user dave --fido2-credential 1
+bad "--fido2-credential 0" 64 "--fido2-credential must be" key1 revoke --store /var/lib/mfacover \
+	--user alice --fido2-credential 0
+bad "--fido2-credential with enroll" 64 "is for revoke" key1 --store /var/lib/mfacover \
+	--user alice --fido2 --fido2-credential 1
+
 echo "enroll FIDO2: $checks checks passed, $fails failed"
 ((fails == 0))

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# check_install_layout.sh BUILD_DIR PAM_MODULE_DIR PREFIX
+# check_install_layout.sh BUILD_DIR PAM_MODULE_DIR PREFIX PLUGIN
 # `cmake --install` into a staging DESTDIR must put the PAM module where libpam
-# looks (the multiarch security folder on Debian), the programs in bin/sbin
-# and the man pages under share/man - and nothing named libpam_mfacover.
+# looks (the multiarch security folder on Debian), the FIDO2 plugin at the
+# absolute path the module loads it from, the programs in bin/sbin and the man
+# pages under share/man - and nothing named libpam_mfacover.  The module must
+# not need libfido2 (only the plugin does: lib/fido2_plugin.h).
 set -euo pipefail
-build=$1 pam_dir=$2 prefix=$3
+build=$1 pam_dir=$2 prefix=$3 plugin=$4
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 fails=0
@@ -22,6 +24,20 @@ if [[ -f $module ]]; then
 	((8#$perms & 8#022)) && fail "$module is writable by group or others ($perms)"
 else
 	fail "no module at $pam_dir/pam_mfacover.so"
+fi
+
+if [[ -f $module ]] && readelf -d "$module" | grep -q 'NEEDED.*libfido2'; then
+	fail "$module needs libfido2: every login would load it"
+fi
+if [[ -f $stage$plugin ]]; then
+	perms=$(stat -c %a "$stage$plugin")
+	((8#$perms & 8#022)) && fail "$plugin is writable by group or others ($perms)"
+	readelf -d "$stage$plugin" | grep -q 'NEEDED.*libfido2' || fail "$plugin does not need libfido2"
+	readelf --dyn-syms -W "$stage$plugin" | awk '$5 == "GLOBAL" && $7 != "UND" {print $8}' |
+		grep -qx 'mfacover_fido2_plugin_v1@*[A-Za-z0-9_.]*' ||
+		fail "$plugin does not export mfacover_fido2_plugin_v1"
+else
+	fail "no FIDO2 plugin at $plugin"
 fi
 
 # On Debian the folder is the one libpam's own modules live in.

@@ -199,6 +199,38 @@ test_add_cap_and_invalid(void **unused)
 	free(creds);
 }
 
+static void
+test_remove(void **unused)
+{
+	struct mfa_fido2_cred creds[3];
+	struct mfa_state *st = NULL, *back;
+
+	(void)unused;
+	make_creds(MFA_FIDO2_ES256, creds, 3);
+	assert_int_equal(mfa_enroll_fido2_new_state(creds, 3, 1, NULL, &st), MFA_OK);
+	st->fido2[2].counter = 9;
+	assert_int_equal(mfa_enroll_fido2_remove(st, 3), MFA_ERR_INVALID_ARG);
+	assert_int_equal(mfa_enroll_fido2_remove(st, 1), MFA_OK);
+	assert_int_equal(st->nfido2, 2);
+	assert_memory_equal(st->fido2[1].cred.public_key, creds[2].public_key, 64);
+	assert_int_equal(st->fido2[1].counter, 9);
+	assert_int_equal(mfa_enroll_fido2_remove(st, 0), MFA_OK);
+	/* The last key of a state without a token: the state would hold nothing. */
+	assert_int_equal(mfa_enroll_fido2_remove(st, 0), MFA_ERR_INVALID_ARG);
+	assert_int_equal(st->nfido2, 1);
+	mfa_state_free(&st);
+	/* With a token it may go: the state is a plain TOTP one again (version 1). */
+	st = totp_state();
+	assert_int_equal(mfa_enroll_fido2_add(st, creds, 1, NULL), MFA_OK);
+	assert_int_equal(mfa_enroll_fido2_remove(st, 0), MFA_OK);
+	assert_int_equal(st->nfido2, 0);
+	assert_null(st->fido2);
+	back = round_trip(st);
+	assert_int_equal(back->nfido2, 0);
+	mfa_state_free(&back);
+	mfa_state_free(&st);
+}
+
 /* ---- registration ---- */
 
 struct pin_answer {
@@ -653,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_new_state_fido2_only),
 		cmocka_unit_test(test_add_keeps_token_and_refuses_duplicates),
 		cmocka_unit_test(test_add_cap_and_invalid),
+		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_register_types_uv_pin),
 		cmocka_unit_test(test_register_excludes_existing),
 		cmocka_unit_test(test_register_checks_the_answer),
