@@ -317,7 +317,9 @@ option_findings(struct audit_ctx *ctx)
 				}
 			}
 			if ((r = home_file_finding(ctx, host->files[f].path, l, kind, base)) !=
-			    MFA_OK)
+				    MFA_OK ||
+			    (r = audit_mfa_line_findings(ctx->report, host->files[f].path, l,
+							 kind)) != MFA_OK)
 				return r;
 			if (l->control == PAM_CONTROL_SUFFICIENT &&
 			    (r = audit_add_finding(

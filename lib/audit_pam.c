@@ -136,6 +136,11 @@ audit_pam_evaluate(struct audit_ctx *ctx, const char *service, const struct audi
 		     v->res.witness[i].retval == PAM_SUCCESS))
 			v->exempt_note = v->res.witness[i].note;
 	}
+	/* How strong the second factor is that every success passes. */
+	if ((r = audit_pam_factor(ctx, s, caller_is_root, v)) != MFA_OK) {
+		audit_pam_verdict_clear(v);
+		return r;
+	}
 	return MFA_OK;
 }
 
@@ -178,6 +183,8 @@ audit_pam_describe(struct audit_ctx *ctx, struct audit_path *p, const char *serv
 					     "no auth stack for %s and no \"other\": PAM refuses "
 					     "everyone",
 					     service);
+	if ((r = audit_pam_describe_factor(ctx, p, v)) != MFA_OK)
+		return r;
 	if (!v->can_succeed) {
 		r = audit_path_set_reason(p, true, "the %s auth stack lets nobody in", service);
 		return r;
