@@ -4,11 +4,13 @@
  *
  * An assertion: list the devices (at most MAX_DEVICES), and on each in turn
  * ask silently (user presence off) whether it holds one of the allowed
- * credentials; the first that does is asked for the real assertion, with
- * presence, and user verification by its built-in means or, when it has
- * none, by its PIN.  Resident credentials cannot be probed: the first
- * device is asked.  Each device waits at most TOUCH_TIMEOUT_MS for the
- * touch.
+ * credentials, or a resident one for the relying party; the first that
+ * does is asked for the real assertion, with presence, and user
+ * verification by its built-in means or, when it has none, by its PIN.  A
+ * credential protected so that even finding it needs verification
+ * (credProtect level 3) cannot be found silently: when user verification is
+ * asked for and no device answered the probe, the first device is asked for
+ * real.  Each device waits at most TOUCH_TIMEOUT_MS for the touch.
  */
 #include <string.h>
 
@@ -19,17 +21,6 @@
 
 #define MAX_DEVICES 16
 #define TOUCH_TIMEOUT_MS 30000
-
-static void
-init_once(void)
-{
-	static bool done;
-
-	if (!done) {
-		fido_init(0);
-		done = true;
-	}
-}
 
 /* Map a libfido2 error to ours. */
 static int
@@ -64,7 +55,7 @@ list_devices(char paths[MAX_DEVICES][256], size_t *np)
 	size_t n = 0, i;
 
 	*np = 0;
-	init_once();
+	fido_init(0); /* sets libfido2's debug flag only: no state to keep, safe to repeat */
 	if ((list = fido_dev_info_new(MAX_DEVICES)) == NULL)
 		return MFA_ERR_NOMEM;
 	if (fido_dev_info_manifest(list, MAX_DEVICES, &n) != FIDO_OK)
@@ -133,14 +124,15 @@ device_holds(fido_dev_t *dev, const struct mfa_fido2_get_request *req)
 	fido_assert_t *a;
 	int fr;
 
-	if (req->nallow == 0)
-		return true; /* resident: nothing to probe with */
 	if ((a = new_assert(req, FIDO_OPT_FALSE)) == NULL)
 		return false;
 	fr = fido_dev_get_assert(dev, a, NULL);
 	fido_assert_free(&a);
-	/* A U2F-only device may refuse the silent check: ask it for real. */
-	return fr == FIDO_OK || fr == FIDO_ERR_UNSUPPORTED_OPTION;
+	/*
+	 * A U2F-only device may refuse the silent check of a key handle: ask
+	 * it for real.  It cannot hold resident credentials.
+	 */
+	return fr == FIDO_OK || (fr == FIDO_ERR_UNSUPPORTED_OPTION && req->nallow > 0);
 }
 
 /*
@@ -214,6 +206,7 @@ libfido2_get_assertion(void *ctx, const struct mfa_fido2_get_request *req,
 	fido_assert_t *a = NULL;
 	fido_opt_t uv;
 	char *pin = NULL;
+	bool probed = true;
 	size_t n, i;
 	int r;
 
@@ -229,6 +222,9 @@ libfido2_get_assertion(void *ctx, const struct mfa_fido2_get_request *req,
 		if (!device_holds(dev, req))
 			close_device(&dev);
 	}
+	/* credProtect 3: found only with verification; ask the first device. */
+	if (dev == NULL && req->uv && n > 0 && (dev = open_device(paths[0])) != NULL)
+		probed = false;
 	if (dev == NULL)
 		return MFA_ERR_NOT_FOUND;
 	if ((r = user_verification(dev, req->uv, req->ask_pin, req->arg, &uv, &pin)) != MFA_OK)
@@ -239,7 +235,7 @@ libfido2_get_assertion(void *ctx, const struct mfa_fido2_get_request *req,
 	}
 	if (req->tell != NULL)
 		req->tell(req->arg, "Touch your security key.");
-	if ((r = from_fido(fido_dev_get_assert(dev, a, pin))) == MFA_ERR_NOT_FOUND)
+	if ((r = from_fido(fido_dev_get_assert(dev, a, pin))) == MFA_ERR_NOT_FOUND && probed)
 		r = MFA_ERR_FIDO2_DEVICE; /* it held one a moment ago */
 	if (r == MFA_OK)
 		r = copy_assertion(a, got);
@@ -284,7 +280,10 @@ copy_credential(const fido_cred_t *c, const struct mfa_fido2_make_request *req,
 		credp->key_handle_len = len;
 	}
 	len = fido_cred_pubkey_len(c);
-	if (len == 0 || len > sizeof(credp->public_key) || fido_cred_pubkey_ptr(c) == NULL)
+	if (len != (req->type == MFA_FIDO2_ES256   ? MFA_FIDO2_ES256_PK_LEN
+		    : req->type == MFA_FIDO2_EDDSA ? MFA_FIDO2_EDDSA_PK_LEN
+						   : MFA_FIDO2_RS256_PK_LEN) ||
+	    fido_cred_pubkey_ptr(c) == NULL || fido_cred_type(c) != fido_type(req->type))
 		return MFA_ERR_FIDO2_DEVICE;
 	memcpy(credp->public_key, fido_cred_pubkey_ptr(c), len);
 	credp->public_key_len = len;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -498,6 +499,8 @@ file_op(bool assertion, const void *req, void *out)
 
 	if (path == NULL || path[0] == '\0')
 		return MFA_ERR_NOT_FOUND;
+	if (access(path, F_OK) != 0)
+		return MFA_ERR_NOT_FOUND; /* no file: nothing plugged in */
 	if ((r = soft_fido2_load(path, &sf)) != MFA_OK)
 		return MFA_ERR_FIDO2_DEVICE;
 	r = assertion ? soft_get_assertion(&sf, req, out) : soft_make_credential(&sf, req, out);
