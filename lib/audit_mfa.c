@@ -826,18 +826,7 @@ audit_pam_factor(struct audit_ctx *ctx, const struct audit_subject *s, bool call
 
 	if (v->factor.judged || !v->exists || !v->can_succeed || !v->needs_second)
 		return MFA_OK;
-	memset(&u, 0, sizeof(u));
-	u.name = s->user->name;
-	u.uid = s->user->uid;
-	u.home = s->user->home;
-	u.groups = (const char *const *)s->groups;
-	u.ngroups = s->ngroups;
-	u.directory_factor = s->directory_factor;
-	memset(&o, 0, sizeof(o));
-	o.rootfd = ctx->rootfd;
-	o.opt = ctx->opt;
-	o.user = &u;
-	o.caller_is_root = caller_is_root;
+	audit_oracle_for(ctx, s, caller_is_root, &u, &o);
 	r = audit_mfa_factor(&v->prog, &o, &v->factor);
 	audit_oracle_clear(&o);
 	return r;

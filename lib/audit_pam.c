@@ -67,6 +67,24 @@ audit_pam_verdict_clear(struct audit_pam_verdict *v)
 	memset(v, 0, sizeof(*v));
 }
 
+void
+audit_oracle_for(const struct audit_ctx *ctx, const struct audit_subject *s, bool caller_is_root,
+		 struct audit_user *u, struct audit_oracle *o)
+{
+	memset(u, 0, sizeof(*u));
+	u->name = s->user->name;
+	u->uid = s->user->uid;
+	u->home = s->user->home;
+	u->groups = (const char *const *)s->groups;
+	u->ngroups = s->ngroups;
+	u->directory_factor = s->directory_factor;
+	memset(o, 0, sizeof(*o));
+	o->rootfd = ctx->rootfd;
+	o->opt = ctx->opt;
+	o->user = u;
+	o->caller_is_root = caller_is_root;
+}
+
 int
 audit_pam_evaluate(struct audit_ctx *ctx, const char *service, const struct audit_subject *s,
 		   bool caller_is_root, struct audit_pam_verdict *v, struct mfa_parse_err *perr)
@@ -86,18 +104,7 @@ audit_pam_evaluate(struct audit_ctx *ctx, const char *service, const struct audi
 		return r;
 	v->exists = v->prog.n > 0;
 
-	memset(&u, 0, sizeof(u));
-	u.name = s->user->name;
-	u.uid = s->user->uid;
-	u.home = s->user->home;
-	u.groups = (const char *const *)s->groups;
-	u.ngroups = s->ngroups;
-	u.directory_factor = s->directory_factor;
-	memset(&o, 0, sizeof(o));
-	o.rootfd = ctx->rootfd;
-	o.opt = ctx->opt;
-	o.user = &u;
-	o.caller_is_root = caller_is_root;
+	audit_oracle_for(ctx, s, caller_is_root, &u, &o);
 	r = pam_flow_analyse(&v->prog, audit_mfa_oracle, &o, FLOW_FACTOR_SECOND, &v->res);
 	if (r == MFA_OK && o.err != MFA_OK)
 		r = o.err;
