@@ -6,7 +6,10 @@
  * At the top: host, date (UTC, ISO 8601), root and verdict.  Then the admin
  * accounts, the accounts x paths matrix (each cell a colour and a word:
  * covered, GAP, n/a, so it reads in greyscale and on paper), each gap with
- * its reason and its witness path (file:line and the line), the findings,
+ * its reason and its witness path (file:line and the line), the second
+ * factor of each covered admin path and each ssh path (its strength:
+ * recovery codes, phishable, FIDO, FIDO verified; the ssh keys that can log
+ * in; the lines that decide it), the findings,
  * the services that open no access, the notes, and every file the audit
  * read with its size and SHA-256.
  *
