@@ -56,6 +56,12 @@ struct pam_ctx {
 	gid_t privs_groups[PAM_MODUTIL_NGROUPS];
 	char origin[MFA_CONFIG_RP_ID_MAX + 64];
 	char appid[MFA_CONFIG_RP_ID_MAX + 64];
+	/*
+	 * The store, opened at the first job and kept for the others of this
+	 * call (the summary, then the decision): one path walk per login.
+	 */
+	struct mfa_store *store;
+	bool home_store_missing;              /* store=home without ~/.config/mfacover */
 	void *fido2_handle;                   /* dlopen of the plugin */
 	const struct mfa_fido2_plugin *fido2; /* loaded for this call */
 };
@@ -172,15 +178,20 @@ static int
 run_store(struct pam_ctx *ctx, const struct store_job *job, const struct mfa_policy *pol,
 	  struct mfa_decision *d, struct mfa_parse_err *perr)
 {
-	struct mfa_store *store = NULL;
-	int r;
+	int r = MFA_OK;
 
 	if (enter_store_identity(ctx) != PAM_SUCCESS) {
 		mfa_parse_err_set(perr, 0, 0, "cannot switch to the user to read the home store");
 		return MFA_ERR_IO;
 	}
-	r = open_store(ctx, &store, perr);
-	if (r == MFA_ERR_NOT_FOUND && ctx->cfg.store_home) {
+	if (ctx->store == NULL && !ctx->home_store_missing) {
+		r = open_store(ctx, &ctx->store, perr);
+		if (r == MFA_ERR_NOT_FOUND && ctx->cfg.store_home) {
+			ctx->home_store_missing = true;
+			r = MFA_OK;
+		}
+	}
+	if (r == MFA_OK && ctx->home_store_missing) {
 		/* No ~/.config/mfacover: the user has not enrolled. */
 		if (job->summary != NULL) {
 			memset(job->summary, 0, sizeof(*job->summary));
@@ -190,18 +201,16 @@ run_store(struct pam_ctx *ctx, const struct store_job *job, const struct mfa_pol
 			d->factor = "-";
 			d->reason = "no_token";
 		}
-		r = MFA_OK;
 	} else if (r == MFA_OK) {
 		if (job->summary != NULL)
-			r = mfa_auth_summary(store, ctx->log.user, job->summary, perr);
+			r = mfa_auth_summary(ctx->store, ctx->log.user, job->summary, perr);
 		else if (job->fido2 != NULL)
-			r = mfa_auth_check_fido2(store, ctx->log.user, job->fido2, time(NULL), pol,
-						 d, perr);
+			r = mfa_auth_check_fido2(ctx->store, ctx->log.user, job->fido2, time(NULL),
+						 pol, d, perr);
 		else
-			r = mfa_auth_check(store, ctx->log.user, job->response, time(NULL), pol, d,
-					   perr);
+			r = mfa_auth_check(ctx->store, ctx->log.user, job->response, time(NULL),
+					   pol, d, perr);
 	}
-	mfa_store_close(&store);
 	if (leave_store_identity(ctx) != PAM_SUCCESS) {
 		mfa_parse_err_set(perr, 0, 0, "cannot regain privileges after the home store");
 		return MFA_ERR_IO;
@@ -644,6 +653,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			   mfa_input_mode_name(ctx.cfg.input),
 			   ctx.cfg.store_home ? "home" : ctx.cfg.store_dir);
 	rc = authenticate(&ctx);
+	mfa_store_close(&ctx.store);
 	unload_fido2(&ctx);
 	mfa_module_config_release(&ctx.cfg);
 	return rc;
