@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# check_install_layout.sh BUILD_DIR PAM_MODULE_DIR PREFIX PLUGIN
+# check_install_layout.sh BUILD_DIR PAM_MODULE_DIR PREFIX PLUGIN STATIC_LIBOATH
 # `cmake --install` into a staging DESTDIR must put the PAM module where libpam
 # looks (the multiarch security folder on Debian), the FIDO2 plugin at the
 # absolute path the module loads it from, the programs in bin/sbin and the man
 # pages under share/man - and nothing named libpam_mfacover.  The module must
-# not need libfido2 (only the plugin does: lib/fido2_plugin.h).
+# not need libfido2 (only the plugin does: lib/fido2_plugin.h), nor, when
+# STATIC_LIBOATH is ON (the default, MFACOVER_STATIC_LIBOATH), liboath.so; and it
+# exports only pam_sm_*, not the liboath inside it.
 set -euo pipefail
-build=$1 pam_dir=$2 prefix=$3 plugin=$4
+build=$1 pam_dir=$2 prefix=$3 plugin=$4 static_liboath=$5
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 fails=0
@@ -28,6 +30,13 @@ fi
 
 if [[ -f $module ]] && readelf -d "$module" | grep -q 'NEEDED.*libfido2'; then
 	fail "$module needs libfido2: every login would load it"
+fi
+if [[ -f $module && $static_liboath == ON ]]; then
+	readelf -d "$module" | grep -q 'NEEDED.*liboath' &&
+		fail "$module needs liboath.so although MFACOVER_STATIC_LIBOATH is ON"
+	exported=$(readelf --dyn-syms -W "$module" | awk '$5 == "GLOBAL" && $7 != "UND" {print $8}' |
+		sed 's/@.*//' | grep -v '^pam_sm_' || true)
+	[[ -z $exported ]] || fail "$module exports more than pam_sm_*: $(echo $exported)"
 fi
 if [[ -f $stage$plugin ]]; then
 	perms=$(stat -c %a "$stage$plugin")
