@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,13 +90,14 @@ store_fail(struct mfa_parse_err *perr, const char *dir, const char *name, int er
  * directory's owner and mode (see store_dir.h).  Returns the last fd.
  */
 static int
-open_dir_safely(const char *real, uid_t owner, int *fdp, struct mfa_parse_err *perr)
+open_dir_safely(const char *real, uid_t owner, int *fdp, bool *linkp, struct mfa_parse_err *perr)
 {
 	char *copy = NULL, *comp, *save = NULL;
 	struct stat st;
 	int fd = -1, nfd, r;
 
 	*fdp = -1;
+	*linkp = false;
 	if (real[0] != '/')
 		return store_fail(perr, real, NULL, MFA_ERR_INVALID_ARG, 0,
 				  "store directory is not an absolute path");
@@ -137,6 +139,7 @@ open_dir_safely(const char *real, uid_t owner, int *fdp, struct mfa_parse_err *p
 		if (nfd < 0) {
 			int e = errno;
 
+			*linkp = e == ELOOP || e == ENOTDIR;
 			r = store_fail(perr, real, NULL,
 				       e == ENOENT                  ? MFA_ERR_NOT_FOUND
 				       : e == ELOOP || e == ENOTDIR ? MFA_ERR_UNSAFE_FILE
@@ -158,12 +161,34 @@ out:
 	return r;
 }
 
+/* An absolute path without "." or ".." components (which the walk would take literally). */
+static bool
+path_is_plain(const char *path)
+{
+	const char *p = path;
+
+	if (path[0] != '/')
+		return false;
+	while (*p != '\0') {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
 int
 mfa_store_dir_open(const char *dir, uid_t owner, const char *fixed_name, struct mfa_store **storep,
 		   struct mfa_parse_err *perr)
 {
 	struct store_dir *sd = NULL;
 	char *real = NULL;
+	bool link;
 	int r;
 
 	if (storep != NULL)
@@ -171,9 +196,6 @@ mfa_store_dir_open(const char *dir, uid_t owner, const char *fixed_name, struct 
 	if (dir == NULL || storep == NULL ||
 	    (fixed_name != NULL && !mfa_store_user_name_valid(fixed_name)))
 		return MFA_ERR_INVALID_ARG;
-	if ((real = realpath(dir, NULL)) == NULL)
-		return store_fail(perr, dir, NULL, errno == ENOENT ? MFA_ERR_NOT_FOUND : MFA_ERR_IO,
-				  errno, "cannot resolve the store directory");
 	if ((sd = calloc(1, sizeof(*sd))) == NULL) {
 		r = MFA_ERR_NOMEM;
 		goto out;
@@ -185,8 +207,38 @@ mfa_store_dir_open(const char *dir, uid_t owner, const char *fixed_name, struct 
 		r = MFA_ERR_NOMEM;
 		goto out;
 	}
-	if ((r = open_dir_safely(real, owner, &sd->dirfd, perr)) != MFA_OK)
-		goto out;
+	/*
+	 * The path as written is walked first.  Only when it goes through a
+	 * symbolic link (a root-made /var -> /srv/var, say), or has "." or ".."
+	 * in it, is it resolved with realpath and the result walked instead:
+	 * the same directories are checked either way, and a login is spared
+	 * realpath's readlink of every component.
+	 */
+	link = !path_is_plain(dir);
+	if (!link) {
+		size_t n = strlen(dir);
+
+		while (n > 1 && dir[n - 1] == '/')
+			n--;
+		if ((real = strndup(dir, n)) == NULL) {
+			r = MFA_ERR_NOMEM;
+			goto out;
+		}
+		r = open_dir_safely(real, owner, &sd->dirfd, &link, perr);
+		if (r != MFA_OK && !link)
+			goto out;
+	}
+	if (link) {
+		free(real);
+		if ((real = realpath(dir, NULL)) == NULL) {
+			r = store_fail(perr, dir, NULL,
+				       errno == ENOENT ? MFA_ERR_NOT_FOUND : MFA_ERR_IO, errno,
+				       "cannot resolve the store directory");
+			goto out;
+		}
+		if ((r = open_dir_safely(real, owner, &sd->dirfd, &link, perr)) != MFA_OK)
+			goto out;
+	}
 	sd->path = real;
 	real = NULL;
 	*storep = &sd->base;

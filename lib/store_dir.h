@@ -5,8 +5,9 @@
  * user.  Home store (~/.config/mfacover/token): a single fixed file name,
  * opened by a process already running as the user.
  *
- * Opening resolves the directory once, then walks it from / with
- * O_NOFOLLOW: every ancestor must belong to root or to the owner and be
+ * Opening walks the directory from / with O_NOFOLLOW (resolving it with
+ * realpath first only when it goes through a symbolic link or has "." or
+ * ".." in it): every ancestor must belong to root or to the owner and be
  * writable by nobody else (a sticky directory such as /tmp excepted), and
  * the store directory itself must belong to the owner with no group or
  * world write.  A state file must be a regular file, not a symlink, with one

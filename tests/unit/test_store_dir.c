@@ -336,6 +336,80 @@ test_unsafe_store_directories(void **state)
 	assert_non_null(strstr(perr.msg, "wrong owner"));
 }
 
+/* Reads alice's state through a store opened at PATH; her floor is 7 (setup). */
+static void
+expect_alice_through(const char *path)
+{
+	struct mfa_store *s = NULL;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+
+	assert_int_equal(mfa_store_dir_open(path, geteuid(), NULL, &s, &perr), MFA_OK);
+	assert_int_equal(mfa_store_begin(s, "alice", &txn, &st, &perr), MFA_OK);
+	assert_int_equal(st->next, 7);
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	mfa_store_close(&s);
+}
+
+/*
+ * The walk takes the path as written; a path through a link, or with "." or
+ * "..", is resolved first and the directories it reaches are checked all the
+ * same.
+ */
+static void
+test_store_directory_spellings_and_links(void **state)
+{
+	struct fixture *f = *state;
+	struct mfa_store *s = NULL;
+	struct mfa_parse_err perr;
+	char path[256], link[128];
+
+	snprintf(path, sizeof(path), "%s/", f->dir);
+	expect_alice_through(path);
+	snprintf(path, sizeof(path), "%s//", f->dir);
+	expect_alice_through(path);
+	snprintf(path, sizeof(path), "%s/sub", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sub/..", f->dir);
+	expect_alice_through(path);
+	snprintf(path, sizeof(path), "%s/./sub/../.", f->dir);
+	expect_alice_through(path);
+
+	/* A link to the store (as /var -> /srv/var would be) reaches it. */
+	snprintf(link, sizeof(link), "%s-alias", f->dir);
+	assert_int_equal(symlink(f->dir, link), 0);
+	expect_alice_through(link);
+	snprintf(path, sizeof(path), "%s/sub/..", link);
+	expect_alice_through(path);
+	assert_int_equal(unlink(link), 0);
+
+	/* A link to a directory that may not be a store is refused like the directory. */
+	snprintf(path, sizeof(path), "%s/open", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, 0770), 0);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(mfa_store_dir_open(link, geteuid(), NULL, &s, &perr), MFA_ERR_UNSAFE_FILE);
+	assert_non_null(strstr(perr.msg, "writable by group or others"));
+	assert_null(s);
+	snprintf(path, sizeof(path), "%s/..", link);
+	assert_int_equal(mfa_store_dir_open(path, geteuid(), NULL, &s, &perr), MFA_OK);
+	mfa_store_close(&s);
+	assert_int_equal(unlink(link), 0);
+
+	/* A dangling link, and a missing directory under a link, are "not found". */
+	snprintf(path, sizeof(path), "%s/missing", f->dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(mfa_store_dir_open(link, geteuid(), NULL, &s, &perr), MFA_ERR_NOT_FOUND);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(f->dir, link), 0);
+	snprintf(path, sizeof(path), "%s/missing", link);
+	assert_int_equal(mfa_store_dir_open(path, geteuid(), NULL, &s, &perr), MFA_ERR_NOT_FOUND);
+	assert_int_equal(unlink(link), 0);
+	assert_null(s);
+}
+
 static void
 test_home_store_maps_every_user_to_one_file(void **state)
 {
@@ -593,6 +667,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_user_names_that_cannot_name_a_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unsafe_store_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_directory_spellings_and_links, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_home_store_maps_every_user_to_one_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_updates_alternate_slots_in_place, setup,
