@@ -236,6 +236,7 @@ auth_run(struct mfa_store *store, const char *user, const struct auth_attempt *a
 	}
 	if (r != MFA_OK)
 		return r;
+	d->read_past_torn_copy = txn->read_past_torn_copy;
 
 	/* Locked: the same answer whatever was typed, and nothing is looked at. */
 	if (st->locked_until > (uint64_t)now) {

@@ -33,11 +33,12 @@ struct mfa_decision {
 	const char *reason; /* a fixed token for the evidence line */
 	bool recovery_used;
 	size_t recovery_left;
-	unsigned failures;     /* after this attempt */
-	bool lockout_started;  /* this failure locked the user */
-	uint64_t locked_until; /* when result is LOCKED or lockout_started */
-	bool fido2_absent;     /* FIDO2: no security key with a credential was present */
-	bool clone_suspected;  /* FIDO2: a good signature with a counter that did not increase */
+	unsigned failures;        /* after this attempt */
+	bool lockout_started;     /* this failure locked the user */
+	uint64_t locked_until;    /* when result is LOCKED or lockout_started */
+	bool fido2_absent;        /* FIDO2: no security key with a credential was present */
+	bool clone_suspected;     /* FIDO2: a good signature with a counter that did not increase */
+	bool read_past_torn_copy; /* the state file's other copy was torn (store.h) */
 };
 
 /* What a user has enrolled, read without changing it. */

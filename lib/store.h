@@ -52,6 +52,14 @@ struct mfa_store {
 
 struct mfa_store_txn {
 	struct mfa_store *store;
+	/*
+	 * Set by begin: the file's other copy of the state is torn (a write
+	 * that a crash or power cut interrupted, or damage on disk), so the
+	 * state was read from the one valid copy.  Nothing is lost that was
+	 * ever reported done; the next commit writes over the torn copy.  For
+	 * a log line.
+	 */
+	bool read_past_torn_copy;
 };
 
 /* Lock and read user's state.  On success the caller must call mfa_store_end. */

@@ -479,6 +479,7 @@ sd_begin(struct mfa_store *store, const char *user, struct mfa_store_txn **txnp,
 	txn->slots.text = NULL; /* in buf: only where it was is kept */
 	txn->slots.text_len = 0;
 	txn->base.store = store;
+	txn->base.read_past_torn_copy = txn->slots.slot_size != 0 && txn->slots.other_damaged;
 	txn->fd = fd;
 	snprintf(txn->name, sizeof(txn->name), "%s", name);
 	fd = -1;

@@ -498,6 +498,13 @@ finish(struct pam_ctx *ctx, struct mfa_decision *d)
 {
 	if (d->result == MFA_RESULT_UNENROLLED && ctx->cfg.nullok)
 		d->reason = "no_token_nullok"; /* enrolled state vanished in between */
+	if (d->read_past_torn_copy) {
+		/* Normal after a crash mid-update; repeated, it points at the disk or at tampering. */
+		pam_syslog(ctx->pamh, LOG_WARNING,
+			   "user %s: one of the two copies in the state file was torn (an "
+			   "interrupted write, or damage); the other one was used",
+			   ctx->log.user);
+	}
 	if (d->clone_suspected) {
 		/* A genuine signature with an old counter: someone holds a copy of the key. */
 		pam_syslog(

@@ -576,6 +576,22 @@ test_plain_file_converted_by_first_update(void **state)
 	mfa_state_free(&st);
 }
 
+/* Did begin report that it read past a torn copy? */
+static bool
+torn_copy_seen(struct fixture *f)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state *st = NULL;
+	struct mfa_parse_err perr;
+	bool seen;
+
+	assert_int_equal(mfa_store_begin(f->store, "alice", &txn, &st, &perr), MFA_OK);
+	seen = txn->read_past_torn_copy;
+	mfa_store_end(&txn);
+	mfa_state_free(&st);
+	return seen;
+}
+
 /*
  * A crash in the middle of an update: the newer slot torn.  The state is
  * the older slot's, and the next update writes over the torn one.
@@ -604,6 +620,7 @@ test_torn_slot_reads_as_the_state_before(void **state)
 	assert_true(v.other_damaged);
 	free(buf);
 	assert_int_equal(next_of(f), 500);
+	assert_true(torn_copy_seen(f));
 	commit_next(f, 502);
 	v = slots_of(f->path, &buf);
 	assert_int_equal(v.seq, 3);
@@ -611,6 +628,7 @@ test_torn_slot_reads_as_the_state_before(void **state)
 	assert_false(v.other_damaged);
 	free(buf);
 	assert_int_equal(next_of(f), 502);
+	assert_false(torn_copy_seen(f));
 }
 
 /* A state that outgrows its slots: the file is rewritten larger, the numbers go on. */
