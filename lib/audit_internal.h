@@ -67,16 +67,16 @@ void audit_pam_verdict_clear(struct audit_pam_verdict *v);
 int audit_pam_describe(struct audit_ctx *ctx, struct audit_path *p, const char *service,
 		       const struct audit_pam_verdict *v);
 
+/* The PAM oracle for subject s (o points into u; release o with audit_oracle_clear). */
+void audit_oracle_for(const struct audit_ctx *ctx, const struct audit_subject *s,
+		      bool caller_is_root, struct audit_user *u, struct audit_oracle *o);
+
 /*
  * v->factor for subject s (audit_mfa_factor): how strong the second factor
  * is that every success of a stack needing one passes.  Nothing to do when
  * v cannot succeed, does not need a second factor, or is judged already.
  * MFA_OK or an error of the analysis.
  */
-/* The PAM oracle for subject s (o points into u; release o with audit_oracle_clear). */
-void audit_oracle_for(const struct audit_ctx *ctx, const struct audit_subject *s,
-		      bool caller_is_root, struct audit_user *u, struct audit_oracle *o);
-
 int audit_pam_factor(struct audit_ctx *ctx, const struct audit_subject *s, bool caller_is_root,
 		     struct audit_pam_verdict *v);
 
